@@ -1,0 +1,139 @@
+locals {
+  origin_id = "assets-s3"
+}
+
+################################################################################
+# Origin access control: only this distribution signs requests to the bucket
+################################################################################
+
+resource "aws_cloudfront_origin_access_control" "this" {
+  name                              = "${var.name}-assets"
+  description                       = "Signed requests from the ${var.name} distribution to its private bucket"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+################################################################################
+# Policies
+################################################################################
+
+resource "aws_cloudfront_cache_policy" "this" {
+  name        = "${var.name}-assets"
+  comment     = "Static images: no cookies, headers or query strings in the cache key"
+  min_ttl     = 0
+  default_ttl = var.default_ttl_seconds
+  max_ttl     = var.max_ttl_seconds
+
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = true
+    enable_accept_encoding_gzip   = true
+
+    cookies_config {
+      cookie_behavior = "none"
+    }
+    headers_config {
+      header_behavior = "none"
+    }
+    query_strings_config {
+      query_string_behavior = "none"
+    }
+  }
+}
+
+resource "aws_cloudfront_response_headers_policy" "this" {
+  name    = "${var.name}-security-headers"
+  comment = "Security headers on every asset response"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = 63072000
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+    content_type_options {
+      override = true
+    }
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+    xss_protection {
+      protection = true
+      mode_block = true
+      override   = true
+    }
+  }
+}
+
+################################################################################
+# Distribution
+################################################################################
+
+resource "aws_cloudfront_distribution" "this" {
+  # checkov:skip=CKV_AWS_68:The distribution serves public, processed images from a private bucket through GET/HEAD only; a WAF web ACL (about 5 USD/month plus per-request fees) protects nothing that is not already public.
+  # checkov:skip=CKV2_AWS_47:No WAF, see CKV_AWS_68; the origin is S3, which runs no Java (Log4j) code.
+  # checkov:skip=CKV_AWS_86:Standard logging needs an ACL-enabled log bucket, which conflicts with BucketOwnerEnforced everywhere else; CloudFront metrics cover an image CDN.
+  # checkov:skip=CKV_AWS_310:There is one origin by design (the assets bucket); a failover origin would need a replicated bucket.
+  # checkov:skip=CKV_AWS_374:Avatars are served worldwide; a geo restriction is a business decision left to the deploying organisation.
+  # checkov:skip=CKV2_AWS_42:A custom domain and certificate are optional (var.custom_domain); without one CloudFront's own certificate serves *.cloudfront.net.
+  # checkov:skip=CKV_AWS_174:With a custom domain the minimum protocol is TLSv1.2_2021; CloudFront's default certificate cannot be given a minimum version.
+  comment         = "${var.name} avatars and other public assets"
+  enabled         = true
+  is_ipv6_enabled = true
+  http_version    = "http2and3"
+  price_class     = var.price_class
+  aliases         = var.custom_domain == null ? [] : [var.custom_domain.name]
+
+  origin {
+    origin_id                = local.origin_id
+    domain_name              = var.origin_bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.this.id
+  }
+
+  default_cache_behavior {
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = aws_cloudfront_cache_policy.this.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = var.custom_domain == null
+    acm_certificate_arn            = var.custom_domain == null ? null : var.custom_domain.certificate_arn
+    ssl_support_method             = var.custom_domain == null ? null : "sni-only"
+    minimum_protocol_version       = var.custom_domain == null ? "TLSv1" : "TLSv1.2_2021"
+  }
+}
+
+################################################################################
+# DNS (only with a custom domain and a hosted zone)
+################################################################################
+
+resource "aws_route53_record" "this" {
+  for_each = var.custom_domain == null ? toset([]) : var.custom_domain.hosted_zone_id == null ? toset([]) : toset(["A", "AAAA"])
+
+  zone_id = var.custom_domain.hosted_zone_id
+  name    = var.custom_domain.name
+  type    = each.key
+
+  alias {
+    name                   = aws_cloudfront_distribution.this.domain_name
+    zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
+    evaluate_target_health = false
+  }
+}

@@ -1,0 +1,87 @@
+mock_provider "aws" {
+  mock_resource "aws_cloudfront_distribution" {
+    defaults = {
+      domain_name    = "d111111abcdef8.cloudfront.net"
+      hosted_zone_id = "Z2FDTNDATAQYW2"
+    }
+  }
+}
+
+variables {
+  name                               = "example-dev"
+  origin_bucket_regional_domain_name = "example-assets.s3.us-east-1.amazonaws.com"
+}
+
+run "default_domain" {
+  command = apply
+
+  assert {
+    condition     = aws_cloudfront_origin_access_control.this.signing_behavior == "always" && aws_cloudfront_origin_access_control.this.signing_protocol == "sigv4"
+    error_message = "OAC must always sign with SigV4."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.default_cache_behavior[0].viewer_protocol_policy == "redirect-to-https"
+    error_message = "Viewers are redirected to HTTPS."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.http_version == "http2and3" && aws_cloudfront_distribution.this.is_ipv6_enabled
+    error_message = "HTTP/2, HTTP/3 and IPv6 are on."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.default_cache_behavior[0].compress
+    error_message = "Compression is on."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.viewer_certificate[0].cloudfront_default_certificate && length(aws_route53_record.this) == 0
+    error_message = "Without a custom domain: CloudFront's certificate and no DNS records."
+  }
+
+  assert {
+    condition     = output.cloudfront_base_url == "https://d111111abcdef8.cloudfront.net"
+    error_message = "The base URL is the cloudfront.net name."
+  }
+}
+
+run "custom_domain" {
+  command = apply
+
+  variables {
+    custom_domain = {
+      name            = "assets.example.com"
+      certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+      hosted_zone_id  = "Z0123456789ABCDEFGHIJ"
+    }
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021" && aws_cloudfront_distribution.this.viewer_certificate[0].ssl_support_method == "sni-only"
+    error_message = "A custom domain uses TLSv1.2_2021 with SNI."
+  }
+
+  assert {
+    condition     = keys(aws_route53_record.this) == ["A", "AAAA"]
+    error_message = "A and AAAA alias records are created."
+  }
+
+  assert {
+    condition     = output.cloudfront_base_url == "https://assets.example.com"
+    error_message = "The base URL is the custom domain."
+  }
+}
+
+run "refuses_certificate_outside_us_east_1" {
+  command = plan
+
+  variables {
+    custom_domain = {
+      name            = "assets.example.com"
+      certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+    }
+  }
+
+  expect_failures = [var.custom_domain]
+}

@@ -1,0 +1,47 @@
+variable "name" {
+  description = "Name prefix of the distribution's policies and origin access control."
+  type        = string
+}
+
+variable "origin_bucket_regional_domain_name" {
+  description = "Regional domain name of the private S3 bucket served by this distribution."
+  type        = string
+}
+
+variable "price_class" {
+  description = "CloudFront price class: which edge locations serve the content."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "custom_domain" {
+  description = "Optional custom domain: the alias, its ACM certificate (us-east-1) and, optionally, the Route 53 zone for A/AAAA alias records. Null serves on *.cloudfront.net."
+  type = object({
+    name            = string
+    certificate_arn = string
+    hosted_zone_id  = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.custom_domain == null || can(regex("^arn:aws:acm:us-east-1:[0-9]{12}:certificate/", var.custom_domain.certificate_arn))
+    error_message = "CloudFront needs an ACM certificate from us-east-1."
+  }
+}
+
+variable "default_ttl_seconds" {
+  description = "TTL used when the object sends no Cache-Control."
+  type        = number
+  default     = 86400
+}
+
+variable "max_ttl_seconds" {
+  description = "Upper bound of the edge TTL; invalidations refresh changed objects earlier."
+  type        = number
+  default     = 31536000
+}

@@ -1,0 +1,119 @@
+################################################################################
+# Function
+################################################################################
+
+resource "aws_lambda_function" "this" {
+  # checkov:skip=CKV_AWS_116:Failed asynchronous events go to an SQS on-failure destination (aws_lambda_function_event_invoke_config), which carries more context than a DLQ; synchronous (HTTP API) invocations have no DLQ semantics.
+  # checkov:skip=CKV_AWS_117:The functions only call public AWS APIs (S3, CloudFront); a VPC would add NAT cost and cold-start latency without isolating anything.
+  # checkov:skip=CKV_AWS_173:Environment variables hold bucket names and limits, never secrets; the AWS-managed key already encrypts them at rest.
+  # checkov:skip=CKV_AWS_272:Artifacts are built from this repository by CI and pinned by source_code_hash; code signing needs a Signer profile per account and is left to the deploying organisation.
+  # checkov:skip=CKV_AWS_115:Reserved concurrency comes from the environment's config (var.reserved_concurrency); new accounts cannot reserve any, so it cannot be forced here.
+  function_name = var.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+
+  filename         = var.zip_path
+  source_code_hash = filebase64sha256(var.zip_path)
+  runtime          = "provided.al2023"
+  handler          = "bootstrap"
+  architectures    = [var.architecture]
+
+  memory_size                    = var.memory_mb
+  timeout                        = var.timeout_seconds
+  reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
+
+  tracing_config {
+    mode = "PassThrough"
+  }
+
+  environment {
+    variables = var.environment_variables
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# Loops are prevented by design (two buckets, prefix filter); Lambda's recursion detection is the backstop.
+resource "aws_lambda_function_recursion_config" "this" {
+  function_name  = aws_lambda_function.this.function_name
+  recursive_loop = "Terminate"
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  # checkov:skip=CKV_AWS_158:Logs carry object keys and error reasons, no personal data beyond a user id; the CloudWatch service key encrypts them at rest.
+  # checkov:skip=CKV_AWS_338:Retention is set per environment in config.toml (prod keeps a year); short retention in dev is deliberate.
+  name              = "/aws/lambda/${var.function_name}"
+  retention_in_days = var.log_retention_days
+}
+
+################################################################################
+# Asynchronous failures
+################################################################################
+
+resource "aws_sqs_queue" "failures" {
+  count = var.async_failure_queue ? 1 : 0
+
+  name                      = "${var.function_name}-failures"
+  message_retention_seconds = var.failure_queue_retention_seconds
+  sqs_managed_sse_enabled   = true
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  count = var.async_failure_queue ? 1 : 0
+
+  function_name                = aws_lambda_function.this.function_name
+  maximum_retry_attempts       = var.maximum_retry_attempts
+  maximum_event_age_in_seconds = var.maximum_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failures[0].arn
+    }
+  }
+}
+
+################################################################################
+# Role: logs, the failure queue, and the caller's statements only
+################################################################################
+
+resource "aws_iam_role" "this" {
+  name = var.function_name
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "this" {
+  name = "least-privilege"
+  role = aws_iam_role.this.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [{
+        Sid      = "WriteOwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this.arn}:*"
+      }],
+      [for q in aws_sqs_queue.failures : {
+        Sid      = "SendFailedEvents"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = q.arn
+      }],
+      var.policy_statements,
+    )
+  })
+}

@@ -1,0 +1,97 @@
+mock_provider "aws" {
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/example"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/example"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:123456789012:example-failures"
+    }
+  }
+}
+
+variables {
+  function_name = "example"
+  zip_path      = "tests/fixtures/bootstrap.zip"
+}
+
+run "defaults_are_safe" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "provided.al2023" && aws_lambda_function.this.handler == "bootstrap"
+    error_message = "Rust functions run on provided.al2023 with handler bootstrap."
+  }
+
+  assert {
+    condition     = tolist(aws_lambda_function.this.architectures) == tolist(["arm64"])
+    error_message = "arm64 is the default architecture."
+  }
+
+  assert {
+    condition     = aws_lambda_function_recursion_config.this.recursive_loop == "Terminate"
+    error_message = "Recursive loops must be stopped."
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue.failures) == 0 && length(aws_lambda_function_event_invoke_config.this) == 0
+    error_message = "No failure queue unless asked for."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_iam_role_policy.this.policy).Statement) == 1
+    error_message = "Without caller statements the role may only write its own logs."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "Logs have a retention."
+  }
+}
+
+run "failure_destination" {
+  command = apply
+
+  variables {
+    async_failure_queue    = true
+    maximum_retry_attempts = 1
+    policy_statements      = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::uploads/avatars/original/*" }]
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this[0].maximum_retry_attempts == 1
+    error_message = "Retries come from the caller."
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this[0].destination_config[0].on_failure[0].destination == aws_sqs_queue.failures[0].arn
+    error_message = "Failed events must go to the module's queue."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.failures[0].sqs_managed_sse_enabled
+    error_message = "The failure queue must be encrypted."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action] == [["logs:CreateLogStream", "logs:PutLogEvents"], "sqs:SendMessage", "s3:GetObject"]
+    error_message = "The role holds logs, the queue and exactly the caller's statements."
+  }
+}
+
+run "rejects_bad_memory_and_retention" {
+  command = plan
+
+  variables {
+    memory_mb          = 64
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.memory_mb, var.log_retention_days]
+}

@@ -1,0 +1,106 @@
+variable "function_name" {
+  description = "Name of the Lambda function; also names its role, log group and failure queue."
+  type        = string
+}
+
+variable "description" {
+  description = "What the function does, shown in the console."
+  type        = string
+  default     = ""
+}
+
+variable "zip_path" {
+  description = "Path of the cargo-lambda zip (target/lambda/<name>/bootstrap.zip). Its hash is the source_code_hash, so a code change is a plan change."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set: arm64 (cheaper per GB-second) or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory in MB (128..10240); CPU share grows with it."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb must be within 128..10240."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Timeout in seconds (1..900)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be within 1..900."
+  }
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions; null leaves the function on the account's unreserved pool."
+  type        = number
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's CloudWatch log group, from CloudWatch's fixed list."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's allowed values."
+  }
+}
+
+variable "environment_variables" {
+  description = "Configuration passed to the handler. No secrets here: they are visible to anyone who can read the function."
+  type        = map(string)
+  default     = {}
+}
+
+variable "policy_statements" {
+  description = "IAM statements (JSON objects) of the function's own least-privilege policy; logging and the failure queue are added by the module."
+  type        = any
+  default     = []
+}
+
+variable "async_failure_queue" {
+  description = "Create an SQS queue that receives events whose asynchronous invocation failed after the retries (on-failure destination)."
+  type        = bool
+  default     = false
+}
+
+variable "maximum_retry_attempts" {
+  description = "Retries of a failed asynchronous invocation (0..2)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.maximum_retry_attempts >= 0 && var.maximum_retry_attempts <= 2
+    error_message = "maximum_retry_attempts must be within 0..2."
+  }
+}
+
+variable "maximum_event_age_seconds" {
+  description = "Drop an asynchronous event older than this (60..21600) to the failure queue instead of retrying."
+  type        = number
+  default     = 3600
+}
+
+variable "failure_queue_retention_seconds" {
+  description = "How long a failed event waits in the failure queue (60..1209600)."
+  type        = number
+  default     = 1209600
+}

@@ -1,0 +1,4 @@
+output "s3_notification_prefixes" {
+  description = "Prefixes that trigger the function."
+  value       = var.filter_prefixes
+}
