@@ -29,6 +29,11 @@ run "hardened_by_default" {
   }
 
   assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.abort_incomplete_multipart_upload[0].days_after_initiation if r.id == "abort-incomplete-multipart-uploads"]) == 1
+    error_message = "Incomplete multipart uploads must be aborted after a day."
+  }
+
+  assert {
     condition     = aws_s3_bucket.this.force_destroy == false
     error_message = "force_destroy must default to false."
   }

@@ -1,0 +1,255 @@
+//! Command-line interface: find environments, parse, optionally verify the account, generate, format with
+//! `terraform fmt`, then write or (with `--check`) compare. Exit codes: 0 ok, 1 stale or runtime error,
+//! 78 config error (EX_CONFIG).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use clap::Parser;
+use generator::config::{self, Config};
+use generator::output::FileKind;
+
+use crate::sts::StsVerifier;
+
+const EXIT_STALE_OR_RUNTIME: u8 = 1;
+const EXIT_CONFIG: u8 = 78;
+
+/// Generate the Terraform root of an environment from its typed config.
+///
+/// Reads envs/<env>/config.toml, checks every value (all problems are reported at once, with
+/// file:line:column), and writes envs/<env>/*.tf and README.md. The output is deterministic and
+/// formatted with `terraform fmt`, so it is committed and a pull request shows the infrastructure diff
+/// next to the config diff.
+///
+/// Examples:
+///   generator --env dev                   write envs/dev/*.tf
+///   generator --all --check               fail (exit 1) if any committed output is stale
+///   generator --env prod --verify-account refuse unless the AWS credentials are prod's account
+///
+/// Exit codes: 0 ok, 1 stale output or runtime error, 78 invalid config.
+#[derive(Debug, Parser)]
+#[command(name = "generator", version, verbatim_doc_comment)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["env", "all"]))]
+pub struct Args {
+    /// Environment to generate: the name of a folder under --envs-dir holding config.toml.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+
+    /// Generate every environment (each folder under --envs-dir that has a config.toml).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Write nothing; exit 1 and name each file whose committed content differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Before writing, ask AWS STS (GetCallerIdentity) which account the current credentials belong to, and
+    /// refuse, writing nothing, unless it is the environment's `account_id`.
+    #[arg(long)]
+    pub verify_account: bool,
+
+    /// Folder that holds one folder per environment.
+    #[arg(long, value_name = "DIR", default_value = "envs")]
+    pub envs_dir: PathBuf,
+
+    /// Terraform binary used to format the output (`terraform fmt -`).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "TERRAFORM",
+        default_value = "terraform"
+    )]
+    pub terraform: PathBuf,
+}
+
+#[derive(Debug)]
+enum Failure {
+    Config,
+    Runtime(String),
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    match run_inner(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Config) => ExitCode::from(EXIT_CONFIG),
+        Err(Failure::Runtime(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_STALE_OR_RUNTIME)
+        }
+    }
+}
+
+fn run_inner(args: &Args) -> Result<(), Failure> {
+    let names = environment_names(args)?;
+
+    // 1. Parse and validate every environment before touching anything.
+    let mut configs = Vec::new();
+    let mut config_failed = false;
+    let color = std::io::stderr().is_terminal();
+    for name in &names {
+        let path = args.envs_dir.join(name).join("config.toml");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
+        match config::parse(&path.display().to_string(), name, &text) {
+            Ok(config) => configs.push((name.clone(), config)),
+            Err(errors) => {
+                config_failed = true;
+                eprint!("{}", config::diagnostic::render(&errors, color));
+            }
+        }
+    }
+    if config_failed {
+        return Err(Failure::Config);
+    }
+
+    // 2. Optionally make sure the credentials are the environment's.
+    if args.verify_account {
+        for (_, config) in &configs {
+            verify(config)?;
+        }
+    }
+
+    // 3. Generate, format, then write or compare.
+    let mut stale = Vec::new();
+    for (name, config) in &configs {
+        let dir = args.envs_dir.join(name);
+        let files = generator::generate(config)
+            .map_err(|e| Failure::Runtime(format!("environment {name}: {e}")))?;
+        let mut written = 0;
+        for file in files {
+            let contents = match file.kind {
+                FileKind::Terraform => {
+                    terraform_fmt(&args.terraform, &file.contents).map_err(|e| {
+                        Failure::Runtime(format!("{}/{}: {e}", dir.display(), file.name))
+                    })?
+                }
+                FileKind::Text => file.contents,
+            };
+            let path = dir.join(file.name);
+            let current = std::fs::read_to_string(&path).ok();
+            if current.as_deref() == Some(contents.as_str()) {
+                continue;
+            }
+            if args.check {
+                let why = if current.is_none() {
+                    "missing"
+                } else {
+                    "differs"
+                };
+                stale.push(format!("{} ({why})", path.display()));
+            } else {
+                std::fs::write(&path, contents).map_err(|e| {
+                    Failure::Runtime(format!("cannot write {}: {e}", path.display()))
+                })?;
+                written += 1;
+            }
+        }
+        if !args.check {
+            println!("{name}: {written} file(s) written to {}", dir.display());
+        }
+    }
+    if !stale.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "stale generated files (run `make generate ENV=<env>` and commit):"
+        );
+        for s in &stale {
+            let _ = writeln!(err, "  {s}");
+        }
+        return Err(Failure::Runtime(format!("{} stale file(s)", stale.len())));
+    }
+    if args.check {
+        println!(
+            "{} environment(s) up to date: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn environment_names(args: &Args) -> Result<Vec<String>, Failure> {
+    if let Some(env) = &args.env {
+        let path = args.envs_dir.join(env).join("config.toml");
+        if !path.is_file() {
+            return Err(Failure::Runtime(format!(
+                "no environment `{env}`: {} does not exist (environments: {})",
+                path.display(),
+                list_environments(&args.envs_dir)
+                    .unwrap_or_default()
+                    .join(", ")
+            )));
+        }
+        return Ok(vec![env.clone()]);
+    }
+    let names = list_environments(&args.envs_dir)
+        .map_err(|e| Failure::Runtime(format!("cannot list {}: {e}", args.envs_dir.display())))?;
+    if names.is_empty() {
+        return Err(Failure::Runtime(format!(
+            "no environment under {} (expected <name>/config.toml)",
+            args.envs_dir.display()
+        )));
+    }
+    Ok(names)
+}
+
+/// Sorted names of the folders under `dir` that hold a config.toml.
+fn list_environments(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.path().join("config.toml").is_file() {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn verify(config: &Config) -> Result<(), Failure> {
+    let verifier = StsVerifier {
+        region: config.environment.region.clone(),
+    };
+    generator::account::verify_account(config, &verifier)
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    eprintln!(
+        "{}: credentials belong to account {} as configured",
+        config.environment.name, config.environment.account_id
+    );
+    Ok(())
+}
+
+/// Formats HCL exactly as `terraform fmt` does, by asking it (hcl-rs does not align `=`).
+fn terraform_fmt(terraform: &Path, hcl: &str) -> Result<String, String> {
+    let mut child = Command::new(terraform)
+        .args(["fmt", "-no-color", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot run `{} fmt` ({e}); install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or pass --terraform PATH",
+                terraform.display()
+            )
+        })?;
+    let mut stdin = child.stdin.take().ok_or("terraform fmt: no stdin")?;
+    let input = hcl.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("terraform fmt failed: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "terraform fmt: writer thread panicked".to_owned())?
+        .map_err(|e| format!("terraform fmt: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "terraform fmt rejected the generated HCL (a generator bug): {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("terraform fmt: {e}"))
+}

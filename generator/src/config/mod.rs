@@ -1,0 +1,41 @@
+//! The typed, validated environment config (`envs/<env>/config.toml`).
+//!
+//! Parsing happens in two steps: serde (`raw.rs`) refuses unknown keys and wrong types, then `rules.rs` checks
+//! every value and reports all problems at once, each with its span.
+
+pub mod diagnostic;
+pub mod model;
+pub mod raw;
+pub mod rules;
+
+pub use diagnostic::{ConfigErrors, ConfigIssue};
+pub use model::*;
+
+/// Parses and validates the text of a config file. `path` is only used in messages; `folder` is the name of the
+/// environment folder the file lives in (its `environment.name` must match).
+pub fn parse(path: &str, folder: &str, text: &str) -> Result<Config, ConfigErrors> {
+    let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim_end().to_owned();
+        let issue = ConfigIssue {
+            code: if message.starts_with("unknown field") {
+                "config::unknown_key"
+            } else if message.starts_with("missing field") {
+                "config::missing_key"
+            } else if message.starts_with("invalid type") {
+                "config::wrong_type"
+            } else {
+                "config::syntax"
+            },
+            label: "here".to_owned(),
+            help: Some(
+                "see the config reference in README.md for every key, its type and its limits"
+                    .to_owned(),
+            ),
+            message,
+            span,
+        };
+        ConfigErrors::new(path, text, vec![issue])
+    })?;
+    rules::validate(&raw, folder).map_err(|issues| ConfigErrors::new(path, text, issues))
+}

@@ -1,0 +1,222 @@
+//! The validated configuration: plain values, every default applied, every rule checked. Code that emits
+//! Terraform only ever sees this type, so it never re-checks anything.
+
+/// How strict the rules are and where the state lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Runs against the local emulator; local state; relaxed CORS.
+    Local,
+    /// A real AWS account for development; relaxed CORS (http and localhost allowed).
+    Development,
+    /// A real AWS account serving users; https origins only.
+    Production,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Local => "local",
+            Stage::Development => "development",
+            Stage::Production => "production",
+        }
+    }
+
+    /// Local and development stages may use http, localhost and `*` origins.
+    pub fn is_relaxed(self) -> bool {
+        matches!(self, Stage::Local | Stage::Development)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub name: String,
+    pub stage: Stage,
+    pub region: String,
+    pub account_id: String,
+    /// Prefix of every resource name: `<project>-<environment>-...`.
+    pub project: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// S3 state with S3-native locking (`use_lockfile`).
+    S3 {
+        bucket: String,
+        key: String,
+        region: String,
+    },
+    /// `terraform.tfstate` next to the root; only for the local stage.
+    Local,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emulator {
+    /// Default AWS endpoint of the local stack (the provider reads `var.aws_endpoint`, so tests can move it).
+    pub endpoint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    pub assets: String,
+    pub certificate_arn: String,
+    pub hosted_zone_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Buckets {
+    pub uploads: String,
+    pub assets: String,
+    pub force_destroy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContentType {
+    Gif,
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl ContentType {
+    pub const ALL: [ContentType; 4] = [
+        ContentType::Jpeg,
+        ContentType::Png,
+        ContentType::Webp,
+        ContentType::Gif,
+    ];
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            ContentType::Gif => "image/gif",
+            ContentType::Jpeg => "image/jpeg",
+            ContentType::Png => "image/png",
+            ContentType::Webp => "image/webp",
+        }
+    }
+
+    pub fn from_mime(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.mime() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub max_bytes: u64,
+    /// Sorted and unique.
+    pub content_types: Vec<ContentType>,
+    pub url_ttl_seconds: u32,
+    pub expire_originals_after_days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg,
+    Webp,
+}
+
+impl ImageFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpeg",
+            ImageFormat::Webp => "webp",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Webp => "webp",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Avatar {
+    pub size: u32,
+    pub format: ImageFormat,
+    pub quality: u8,
+    pub cache_control: String,
+    pub max_pixels: u64,
+    pub max_dimension: u32,
+    /// `#rrggbb`, the colour transparent pixels are flattened onto for JPEG.
+    pub background: String,
+}
+
+impl Avatar {
+    /// Where the browser's original lands in the uploads bucket (`<prefix><sub>`).
+    pub const ORIGINALS_PREFIX: &'static str = "avatars/original/";
+    /// Where the processed avatar lands in the assets bucket (`<prefix><sub>.<ext>`).
+    pub const OUTPUT_PREFIX: &'static str = "avatars/";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// Sorted and unique.
+    pub cors_origins: Vec<String>,
+    pub cors_max_age_seconds: u32,
+    pub jwt_issuer: String,
+    /// Sorted and unique.
+    pub jwt_audience: Vec<String>,
+    pub throttling_burst_limit: u32,
+    pub throttling_rate_limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cdn {
+    pub price_class: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    Arm64,
+    X86_64,
+}
+
+impl Architecture {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::Arm64 => "arm64",
+            Architecture::X86_64 => "x86_64",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    pub memory_mb: u32,
+    pub timeout_seconds: u32,
+    pub reserved_concurrency: Option<u32>,
+    /// Retries of a failed asynchronous invocation; only for event-driven functions.
+    pub max_retries: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lambdas {
+    pub architecture: Architecture,
+    pub log_retention_days: u32,
+    pub avatar_resize: Function,
+    pub upload_url: Function,
+    pub profile_api: Function,
+}
+
+/// A whole, valid environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub environment: Environment,
+    pub backend: Backend,
+    pub emulator: Option<Emulator>,
+    pub domain: Option<Domain>,
+    pub buckets: Buckets,
+    pub upload: Upload,
+    pub avatar: Avatar,
+    pub api: Api,
+    pub cdn: Cdn,
+    pub lambda: Lambdas,
+}
+
+impl Config {
+    /// `<project>-<environment>`: the prefix of every resource name.
+    pub fn name_prefix(&self) -> String {
+        format!("{}-{}", self.environment.project, self.environment.name)
+    }
+}

@@ -1,0 +1,65 @@
+//! `api.tf`: the HTTP API with CORS from the config, the JWT authorizer and one route per handler.
+
+use std::collections::BTreeMap;
+
+use hcl::Body;
+
+use super::{module_block, module_output, names};
+use crate::config::Config;
+use crate::tf::{number, object, string, strings};
+
+/// Route keys and the module of the Lambda behind each. Every route is behind the JWT authorizer.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST /avatars/key_upload", names::UPLOAD_URL),
+    ("POST /api/profile/update", names::PROFILE_API),
+];
+
+pub fn body(config: &Config) -> Body {
+    let api = &config.api;
+    let routes: BTreeMap<&str, &str> = ROUTES.iter().copied().collect();
+    let methods: std::collections::BTreeSet<&str> = routes
+        .keys()
+        .filter_map(|k| k.split_once(' ').map(|(m, _)| m))
+        .collect();
+    let route_objects = object(routes.iter().map(|(key, module)| {
+        (
+            *key,
+            object([
+                (
+                    "function_name",
+                    module_output(module, "lambda_function_name"),
+                ),
+                (
+                    "invoke_arn",
+                    module_output(module, "lambda_function_invoke_arn"),
+                ),
+            ]),
+        )
+    }));
+    let module = module_block(
+        names::API,
+        "http-api",
+        vec![
+            ("name", string(config.name_prefix())),
+            (
+                "cors",
+                object([
+                    ("allow_origins", strings(api.cors_origins.clone())),
+                    ("allow_methods", strings(methods)),
+                    ("allow_headers", strings(["authorization", "content-type"])),
+                    ("max_age_seconds", number(api.cors_max_age_seconds)),
+                ]),
+            ),
+            ("jwt_issuer", string(&api.jwt_issuer)),
+            ("jwt_audience", strings(api.jwt_audience.clone())),
+            ("routes", route_objects),
+            ("throttling_burst_limit", number(api.throttling_burst_limit)),
+            ("throttling_rate_limit", number(api.throttling_rate_limit)),
+            (
+                "log_retention_days",
+                number(config.lambda.log_retention_days),
+            ),
+        ],
+    );
+    Body::builder().add_block(module).build()
+}

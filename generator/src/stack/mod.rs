@@ -1,0 +1,63 @@
+//! The Terraform root of one environment, as HCL bodies keyed by file name. Each file has its own emitter;
+//! all resources live in `modules/`, so the root only wires modules together with values from the config.
+
+mod api;
+mod cdn;
+mod functions;
+pub use api::ROUTES;
+pub use functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
+mod outputs;
+mod storage;
+mod terraform;
+
+use hcl::Body;
+
+use crate::config::Config;
+
+/// Path of the modules folder, relative to an environment root (`envs/<env>/`).
+pub(crate) const MODULES: &str = "../../modules";
+
+/// Module names used in references between files.
+pub(crate) mod names {
+    pub const UPLOADS: &str = "uploads_bucket";
+    pub const ASSETS: &str = "assets_bucket";
+    pub const CDN: &str = "cdn";
+    pub const RESIZE: &str = "avatar_resize";
+    pub const UPLOAD_URL: &str = "upload_url";
+    pub const PROFILE_API: &str = "profile_api";
+    pub const API: &str = "http_api";
+}
+
+/// Every `.tf` file of the root, in a fixed order.
+pub fn root(config: &Config) -> Vec<(&'static str, Body)> {
+    vec![
+        ("versions.tf", terraform::versions(config)),
+        ("providers.tf", terraform::providers(config)),
+        ("variables.tf", terraform::variables(config)),
+        ("storage.tf", storage::body(config)),
+        ("cdn.tf", cdn::body(config)),
+        ("functions.tf", functions::body(config)),
+        ("api.tf", api::body(config)),
+        ("outputs.tf", outputs::body(config)),
+    ]
+}
+
+/// `module "<name>" { source = "../../modules/<dir>" ... }` with the given attributes.
+pub(crate) fn module_block(
+    name: &str,
+    dir: &str,
+    attributes: Vec<(&str, hcl::Expression)>,
+) -> hcl::Block {
+    let mut builder = hcl::Block::builder("module")
+        .add_label(name)
+        .add_attribute(("source", format!("{MODULES}/{dir}")));
+    for (key, value) in attributes {
+        builder = builder.add_attribute((key, value));
+    }
+    builder.build()
+}
+
+/// `module.<name>.<output>`.
+pub(crate) fn module_output(name: &str, output: &str) -> hcl::Expression {
+    crate::tf::reference(&format!("module.{name}.{output}"))
+}
