@@ -83,6 +83,7 @@ pub fn number(n: impl Into<hcl::Number>) -> Expression {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
@@ -100,7 +101,7 @@ mod tests {
             .build();
         assert_eq!(
             hcl::format::to_string(&body).unwrap(),
-            "literal = \"$${not_interpolated}\"\ntemplated = \"${aws_s3_bucket.x.arn}/*\"\nreference = aws_s3_bucket.x.id\npolicy = jsonencode({\n  \"Version\" = \"2012-10-17\"\n})\n"
+            "literal = \"$${not_interpolated}\"\ntemplated = \"${aws_s3_bucket.x.arn}/*\"\nreference = aws_s3_bucket.x.id\npolicy = jsonencode({ Version = \"2012-10-17\" })\n"
         );
     }
 

@@ -110,7 +110,9 @@ pub fn render(errors: &ConfigErrors, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(110)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     // Writing into a String cannot fail.
     let _ = handler.render_report(&mut out, errors);

@@ -1,0 +1,125 @@
+//! The binary as a user runs it: --check on committed output, stale and missing files, config errors with
+//! exit code 78, and --help. These run `terraform fmt`, so they need terraform (and fail saying so).
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn generator(envs_dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(args)
+        .arg("--envs-dir")
+        .arg(envs_dir)
+        .env("TERRAFORM", common::terraform())
+        .output()
+        .expect("generator runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn committed_output_is_up_to_date() {
+    let out = generator(&common::repo_root().join("envs"), &["--all", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_deleted_generated_file_is_named_and_fails_the_check() {
+    let envs = common::copy_envs();
+    std::fs::remove_file(envs.path().join("dev/storage.tf")).expect("remove");
+    let out = generator(envs.path(), &["--all", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("dev/storage.tf (missing)"), "{err}");
+    assert!(
+        !envs.path().join("dev/storage.tf").exists(),
+        "--check must write nothing"
+    );
+}
+
+#[test]
+fn an_edited_config_makes_the_output_stale() {
+    let envs = common::copy_envs();
+    let path = envs.path().join("dev/config.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("quality = 80", "quality = 85")).expect("write");
+    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("dev/functions.tf (differs)"), "{err}");
+    assert!(!err.contains("prod/"), "only dev was asked for: {err}");
+
+    // Generating fixes it, and a second run writes nothing new (byte-identical).
+    let out = generator(envs.path(), &["--env", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = std::fs::read_to_string(envs.path().join("dev/functions.tf")).expect("read");
+    assert!(
+        first.contains("AVATAR_QUALITY             = \"85\""),
+        "{first}"
+    );
+    let out = generator(envs.path(), &["--env", "dev"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dev: 0 file(s) written"));
+    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_config_error_exits_78_and_writes_nothing() {
+    let envs = common::copy_envs();
+    let path = envs.path().join("prod/config.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace(
+            "https://www.cruddur.example.com",
+            "http://www.cruddur.example.com",
+        ),
+    )
+    .expect("write");
+    std::fs::remove_file(envs.path().join("prod/api.tf")).expect("remove");
+    let out = generator(envs.path(), &["--env", "prod"]);
+    assert_eq!(out.status.code(), Some(78));
+    let err = stderr(&out);
+    assert!(
+        err.contains("prod/config.toml:"),
+        "no file:line:column in {err}"
+    );
+    assert!(err.contains("allows only https"), "{err}");
+    assert!(
+        !envs.path().join("prod/api.tf").exists(),
+        "nothing may be written on a config error"
+    );
+}
+
+#[test]
+fn an_unknown_environment_is_named() {
+    let out = generator(&common::repo_root().join("envs"), &["--env", "staging"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no environment `staging`") && err.contains("dev, local, prod"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_explains_the_tool() {
+    let out = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--env",
+        "--all",
+        "--check",
+        "--verify-account",
+        "Exit codes",
+        "config.toml",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
