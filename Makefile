@@ -1,0 +1,75 @@
+# avatar-pipeline: the usual commands. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ENV ?= dev
+VENV := .venv
+GENERATOR := cargo run --quiet -p generator --
+
+# On machines without a Terraform registry the AWS provider comes from the mirror at /opt/tf-plugins.
+# A working TF_CLI_CONFIG_FILE of your own always wins.
+ifneq ($(wildcard /opt/tf-plugins),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
+endif
+endif
+
+.PHONY: help setup generate check-generated validate lambdas plan apply test test-rust test-terraform checkov fmt lint
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+$(VENV)/.installed: tools/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed ## Install the Python tools (moto, checkov) into .venv and check for terraform
+	@command -v terraform >/dev/null || { echo "install Terraform >= 1.10: https://developer.hashicorp.com/terraform/install" >&2; exit 1; }
+
+generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
+	$(GENERATOR) --env $(ENV)
+
+check-generated: ## Fail, naming the files, if any committed generated file is stale
+	$(GENERATOR) --all --check
+
+validate: ## terraform validate every environment (no backend, no AWS)
+	@for env in envs/*/; do \
+	  terraform -chdir=$$env init -backend=false -input=false -no-color >/dev/null && \
+	  terraform -chdir=$$env validate -no-color; \
+	done
+
+lambdas: ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one cargo lambda build)
+	@if ls lambdas/*/Cargo.toml >/dev/null 2>&1; then \
+	  cargo lambda build --release --arm64 --output-format zip $$(for c in lambdas/*/Cargo.toml; do echo -n "-p $$(basename $$(dirname $$c)) "; done); \
+	else \
+	  echo "no Lambda crates under lambdas/ yet: nothing to build"; \
+	fi
+
+plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment's AWS credentials)
+	$(GENERATOR) --env $(ENV) --verify-account
+	terraform -chdir=envs/$(ENV) init -input=false
+	terraform -chdir=envs/$(ENV) plan -input=false -out=$(ENV).tfplan
+
+apply: ## Apply the plan saved by `make plan ENV=...`
+	terraform -chdir=envs/$(ENV) apply -input=false $(ENV).tfplan
+
+test: setup ## Everything: generated output, Terraform (fmt, validate, module tests), checkov, Rust tests
+	$(MAKE) --no-print-directory check-generated
+	bash tests/terraform.sh
+	bash tests/checkov.sh
+	$(MAKE) --no-print-directory test-rust
+
+test-rust: ## Rust unit, snapshot and CLI tests (needs terraform and .venv for moto)
+	cargo test --workspace --locked
+
+fmt: ## Format Rust and Terraform
+	cargo fmt --all
+	terraform fmt -recursive modules envs
+
+lint: ## cargo fmt --check, clippy -D warnings, terraform fmt -check
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	terraform fmt -check -recursive modules
+	terraform fmt -check -recursive envs
