@@ -52,7 +52,10 @@ fn start_moto() -> Moto {
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not listen on {port} within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not listen on {port} within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     moto
@@ -83,7 +86,10 @@ fn verify_account_accepts_the_matching_account_and_refuses_another() {
     let out = generator(&moto, envs.path(), "local");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("credentials belong to account 123456789012"), "{err}");
+    assert!(
+        err.contains("credentials belong to account 123456789012"),
+        "{err}"
+    );
 
     // dev is configured for 210987654321: refused, and nothing is written.
     for f in ["storage.tf", "README.md"] {
@@ -93,7 +99,9 @@ fn verify_account_accepts_the_matching_account_and_refuses_another() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("belong to account 123456789012, but environment `dev` is for account 210987654321"),
+        err.contains(
+            "belong to account 123456789012, but environment `dev` is for account 210987654321"
+        ),
         "{err}"
     );
     assert!(err.contains("no files were written"), "{err}");
