@@ -75,14 +75,7 @@ pub fn body(config: &Config) -> Body {
                     .join(","),
             ),
         ),
-        (
-            "AVATAR_BASE_URL",
-            template(&format!(
-                "${{module.{}.cloudfront_base_url}}/{}",
-                names::CDN,
-                Avatar::OUTPUT_PREFIX.trim_end_matches('/')
-            )),
-        ),
+        ("AVATAR_BASE_URL", super::avatar_base_url()),
         ("AVATAR_EXTENSION", string(avatar.format.extension())),
         (
             "MAX_UPLOAD_BYTES",

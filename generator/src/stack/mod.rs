@@ -61,3 +61,13 @@ pub(crate) fn module_block(
 pub(crate) fn module_output(name: &str, output: &str) -> hcl::Expression {
     crate::tf::reference(&format!("module.{name}.{output}"))
 }
+
+/// `"${module.cdn.cloudfront_base_url}/avatars"`: the public base URL of processed avatars, shared by the
+/// upload-url function's environment and the root's outputs.
+pub(crate) fn avatar_base_url() -> hcl::Expression {
+    crate::tf::template(&format!(
+        "${{module.{}.cloudfront_base_url}}/{}",
+        names::CDN,
+        crate::config::Avatar::OUTPUT_PREFIX.trim_end_matches('/')
+    ))
+}

@@ -3,8 +3,7 @@
 use hcl::{Block, Body, Expression};
 
 use super::{module_output, names};
-use crate::config::{Avatar, Config};
-use crate::tf::template;
+use crate::config::Config;
 
 pub fn body(_config: &Config) -> Body {
     let outputs: [(&str, &str, Expression); 6] = [
@@ -16,11 +15,7 @@ pub fn body(_config: &Config) -> Body {
         (
             "avatar_base_url",
             "Public base URL of processed avatars: <avatar_base_url>/<sub>.<ext>.",
-            template(&format!(
-                "${{module.{}.cloudfront_base_url}}/{}",
-                names::CDN,
-                Avatar::OUTPUT_PREFIX.trim_end_matches('/')
-            )),
+            super::avatar_base_url(),
         ),
         (
             "uploads_bucket",
