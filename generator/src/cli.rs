@@ -4,7 +4,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
 use clap::Parser;
 use generator::config::{self, Config};
@@ -110,20 +110,33 @@ fn run_inner(args: &Args) -> Result<(), Failure> {
         }
     }
 
-    // 3. Generate, format, then write or compare.
-    let mut stale = Vec::new();
+    // 3. Generate every environment, format all Terraform files with one `terraform fmt` run, then write or
+    //    compare.
+    let mut generated = Vec::new();
     for (name, config) in &configs {
-        let dir = args.envs_dir.join(name);
         let files = generator::generate(config)
             .map_err(|e| Failure::Runtime(format!("environment {name}: {e}")))?;
+        generated.push((name, files));
+    }
+    let raw: Vec<&str> = generated
+        .iter()
+        .flat_map(|(_, files)| files.iter())
+        .filter(|f| f.kind == FileKind::Terraform)
+        .map(|f| f.contents.as_str())
+        .collect();
+    let mut formatted = terraform_fmt(&args.terraform, &raw)
+        .map_err(Failure::Runtime)?
+        .into_iter();
+
+    let mut stale = Vec::new();
+    for (name, files) in generated {
+        let dir = args.envs_dir.join(name);
         let mut written = 0;
         for file in files {
             let contents = match file.kind {
-                FileKind::Terraform => {
-                    terraform_fmt(&args.terraform, &file.contents).map_err(|e| {
-                        Failure::Runtime(format!("{}/{}: {e}", dir.display(), file.name))
-                    })?
-                }
+                FileKind::Terraform => formatted
+                    .next()
+                    .ok_or_else(|| Failure::Runtime("terraform fmt lost a file".to_owned()))?,
                 FileKind::Text => file.contents,
             };
             let path = dir.join(file.name);
@@ -221,35 +234,35 @@ fn verify(config: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Formats HCL exactly as `terraform fmt` does, by asking it (hcl-rs does not align `=`).
-fn terraform_fmt(terraform: &Path, hcl: &str) -> Result<String, String> {
-    let mut child = Command::new(terraform)
-        .args(["fmt", "-no-color", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+/// Formats HCL exactly as `terraform fmt` does, by asking it (hcl-rs does not align `=`). All files go through
+/// one `terraform fmt` run over a temporary folder: one process instead of one per file.
+fn terraform_fmt(terraform: &Path, files: &[&str]) -> Result<Vec<String>, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let path = |i: usize| dir.path().join(format!("file{i:04}.tf"));
+    for (i, contents) in files.iter().enumerate() {
+        std::fs::write(path(i), contents)
+            .map_err(|e| format!("cannot write {}: {e}", path(i).display()))?;
+    }
+    let output = Command::new(terraform)
+        .args(["fmt", "-no-color", "-list=false"])
+        .arg(dir.path())
+        .output()
         .map_err(|e| {
             format!(
-                "cannot run `{} fmt` ({e}); install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or pass --terraform PATH",
+                "cannot run `{} fmt` ({e}); install Terraform >= 1.10 \
+                 (https://developer.hashicorp.com/terraform/install) or pass --terraform PATH",
                 terraform.display()
             )
         })?;
-    let mut stdin = child.stdin.take().ok_or("terraform fmt: no stdin")?;
-    let input = hcl.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("terraform fmt failed: {e}"))?;
-    writer
-        .join()
-        .map_err(|_| "terraform fmt: writer thread panicked".to_owned())?
-        .map_err(|e| format!("terraform fmt: {e}"))?;
     if !output.status.success() {
         return Err(format!(
             "terraform fmt rejected the generated HCL (a generator bug): {}",
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    String::from_utf8(output.stdout).map_err(|e| format!("terraform fmt: {e}"))
+    (0..files.len())
+        .map(|i| {
+            std::fs::read_to_string(path(i)).map_err(|e| format!("cannot read formatted file: {e}"))
+        })
+        .collect()
 }
