@@ -1,0 +1,127 @@
+"""Benchmark: our resizer beside sharp on the same corpus, in one run, on the same machine.
+
+For each image: median process CPU time per resize (repeated in one process, first run dropped), peak RSS of a
+fresh process doing one resize, output bytes, and the luma SSIM of each output against a careful reference
+(full-resolution decode, EXIF transpose, alpha flattened onto white, Lanczos3 crop-to-fill, with Pillow).
+
+usage: python compare.py --ours BIN --sharp SCRIPT [--repeat N] [--size N] CORPUS_DIR
+"""
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+
+def run(cmd):
+    """Runs cmd with --stats; returns its JSON line (cpu_ms, peak_rss_kb as read by the tool from VmHWM)."""
+    proc = subprocess.run([*cmd[:-2], "--stats", *cmd[-2:]], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} failed: {proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def reference(path, size):
+    image = ImageOps.exif_transpose(Image.open(path))
+    image.load()
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    image = image.convert("RGB")
+    w, h = image.size
+    scale = max(size / w, size / h)
+    cw, ch = size / scale, size / scale
+    box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
+    return image.resize((size, size), Image.Resampling.LANCZOS, box=box)
+
+
+def luma(image):
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float64)
+    return rgb @ np.array([0.299, 0.587, 0.114])
+
+
+def box_mean(a, k=7):
+    """Mean over every k×k window (valid positions only), by summed-area table."""
+    s = np.pad(a, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    return (s[k:, k:] - s[:-k, k:] - s[k:, :-k] + s[:-k, :-k]) / (k * k)
+
+
+def ssim(x, y, k=7, data_range=255.0):
+    """SSIM as scikit-image computes it by default: 7×7 uniform window, sample covariance, K1=0.01, K2=0.03."""
+    n = k * k
+    cov = n / (n - 1)
+    mx, my = box_mean(x, k), box_mean(y, k)
+    vx = cov * (box_mean(x * x, k) - mx * mx)
+    vy = cov * (box_mean(y * y, k) - my * my)
+    vxy = cov * (box_mean(x * y, k) - mx * my)
+    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    s = ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+    return float(s.mean())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ours", required=True)
+    parser.add_argument("--sharp", required=True)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("corpus")
+    args = parser.parse_args()
+
+    files = sorted(p for p in Path(args.corpus).iterdir() if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp", ".gif"})
+    if not files:
+        sys.exit(f"no images in {args.corpus}")
+    tools = {
+        "ours": lambda i, o, extra: [args.ours, "--size", str(args.size), *extra, str(i), str(o)],
+        "sharp": lambda i, o, extra: ["node", args.sharp, "--size", str(args.size), *extra, str(i), str(o)],
+    }
+    rows, ratios = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            ref = luma(reference(path, args.size))
+            row = {"file": path.name}
+            for name, cmd in tools.items():
+                out = Path(tmp) / f"{name}-{path.stem}.jpg"
+                times = run(cmd(path, out, ["--repeat", str(args.repeat)]))["cpu_ms"][1:]
+                # Peak memory of a fresh process doing one resize, as one Lambda invocation would.
+                rss = run(cmd(path, out, []))["peak_rss_kb"] / 1024
+                with Image.open(out) as result:
+                    if result.size != (args.size, args.size):
+                        sys.exit(f"{name} wrote {result.size} for {path.name}")
+                    row[name] = {
+                        "ms": statistics.median(times),
+                        "rss": rss,
+                        "bytes": out.stat().st_size,
+                        "ssim": ssim(luma(result), ref),
+                    }
+            row["ratio"] = row["ours"]["ms"] / row["sharp"]["ms"]
+            ratios.append(row["ratio"])
+            rows.append(row)
+
+    header = "| file | ours ms | sharp ms | ratio | ours RSS MB | sharp RSS MB | ours bytes | sharp bytes | ours SSIM | sharp SSIM |"
+    print(header)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        o, s = r["ours"], r["sharp"]
+        print(
+            f"| {r['file']} | {o['ms']:.1f} | {s['ms']:.1f} | {r['ratio']:.2f} | {o['rss']:.1f} | {s['rss']:.1f} "
+            f"| {o['bytes']} | {s['bytes']} | {o['ssim']:.4f} | {s['ssim']:.4f} |"
+        )
+    geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print()
+    print(f"CPU time ours/sharp: geometric mean {geomean:.2f}, worst {max(ratios):.2f} ({args.repeat - 1} timed runs each, median)")
+    worst_ssim = min(r["ours"]["ssim"] - r["sharp"]["ssim"] for r in rows)
+    worst_bytes = max(r["ours"]["bytes"] / r["sharp"]["bytes"] for r in rows)
+    print(f"SSIM ours - sharp: worst {worst_ssim:+.4f}; bytes ours/sharp: worst {worst_bytes:.2f}")
+
+
+if __name__ == "__main__":
+    main()

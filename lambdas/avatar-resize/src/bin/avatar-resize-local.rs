@@ -1,0 +1,124 @@
+//! The resize pipeline on local files, for users and for `make bench`:
+//! `avatar-resize-local [--size N] [--quality Q] [--format jpeg|webp] INPUT OUTPUT`.
+//!
+//! With `--repeat N --stats` it runs the pipeline N times on the bytes in memory and prints one JSON line with the
+//! process CPU time of each run (so any thread a library starts is counted) and the process's peak RSS.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use avatar_resize::imaging::{self, Limits, OutputFormat, OutputSpec};
+use avatar_resize::settings::parse_hex_colour;
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(version, about = "Resize an image as the avatar-resize Lambda does")]
+struct Args {
+    /// Width and height of the square output.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(16..=4096))]
+    size: u32,
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: u8,
+    #[arg(long, default_value = "jpeg", value_parser = ["jpeg", "webp"])]
+    format: String,
+    /// `#rrggbb` behind transparent pixels.
+    #[arg(long, default_value = "#ffffff")]
+    background: String,
+    #[arg(long, default_value_t = Limits::default().max_pixels)]
+    max_pixels: u64,
+    #[arg(long, default_value_t = Limits::default().max_dimension)]
+    max_dimension: u32,
+    /// Run the pipeline this many times (for benchmarks).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: u32,
+    /// Print one JSON line on stdout: the process CPU time of each run, the peak RSS (Linux) and any rejection.
+    #[arg(long)]
+    stats: bool,
+    input: PathBuf,
+    output: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let Some(background) = parse_hex_colour(&args.background) else {
+        eprintln!(
+            "error: --background must be #rrggbb, not {:?}",
+            args.background
+        );
+        return ExitCode::from(2);
+    };
+    let format = if args.format == "webp" {
+        OutputFormat::Webp
+    } else {
+        OutputFormat::Jpeg
+    };
+    let spec = OutputSpec {
+        width: args.size,
+        height: args.size,
+        format,
+        quality: args.quality,
+        background,
+    };
+    let limits = Limits {
+        max_dimension: args.max_dimension,
+        max_pixels: args.max_pixels,
+    };
+    let input = match std::fs::read(&args.input) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: reading {}: {err}", args.input.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut cpu_ms = Vec::with_capacity(args.repeat as usize);
+    let mut result = None;
+    for _ in 0..args.repeat {
+        let start = cpu_time::ProcessTime::now();
+        result = Some(imaging::process(&input, &spec, &limits));
+        cpu_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let stats = || {
+        let list: Vec<String> = cpu_ms.iter().map(|ms| format!("{ms:.3}")).collect();
+        let peak = peak_rss_kb().map_or("null".to_owned(), |kb| kb.to_string());
+        format!("\"cpu_ms\":[{}],\"peak_rss_kb\":{peak}", list.join(","))
+    };
+    let encoded = match result {
+        Some(Ok(encoded)) => encoded,
+        Some(Err(rejection)) => {
+            if args.stats {
+                println!("{{{},\"rejected\":\"{}\"}}", stats(), rejection.code());
+            }
+            eprintln!("rejected ({}): {rejection}", rejection.code());
+            return ExitCode::from(65);
+        }
+        None => return ExitCode::FAILURE,
+    };
+    if let Err(err) = std::fs::write(&args.output, &encoded.bytes) {
+        eprintln!("error: writing {}: {err}", args.output.display());
+        return ExitCode::FAILURE;
+    }
+    if args.stats {
+        println!("{{{}}}", stats());
+    } else {
+        eprintln!(
+            "{} {}x{} (orientation {}) -> {} {}x{}, {} bytes",
+            encoded.source.format.as_str(),
+            encoded.source.width,
+            encoded.source.height,
+            encoded.source.orientation.value(),
+            args.output.display(),
+            encoded.width,
+            encoded.height,
+            encoded.bytes.len()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `VmHWM` of this process: its peak resident set since exec (unlike `ru_maxrss` of a child, which also counts
+/// the parent's memory at fork).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,36 @@
+//! The Lambda entry point: read settings, build clients once, serve S3 events.
+
+use avatar_resize::handler::Resizer;
+use avatar_resize::settings::Settings;
+use aws_lambda_events::event::s3::S3Event;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(false)
+        .without_time()
+        .init();
+
+    let settings =
+        Settings::from_env().inspect_err(|err| tracing::error!(%err, "cold start failed"))?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    // A custom endpoint (the local emulator) serves buckets by path, not by virtual host.
+    let s3_config = aws_sdk_s3::config::Builder::from(&sdk)
+        .force_path_style(sdk.endpoint_url().is_some())
+        .build();
+    let resizer = Resizer {
+        settings,
+        s3: aws_sdk_s3::Client::from_conf(s3_config),
+        cloudfront: aws_sdk_cloudfront::Client::new(&sdk),
+    };
+    let resizer = &resizer;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
+        resizer.handle(event.payload).await
+    }))
+    .await
+}

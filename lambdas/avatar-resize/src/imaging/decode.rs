@@ -1,0 +1,184 @@
+//! Decoding under hard limits. JPEG goes through libjpeg-turbo, which can shrink by 1/2, 1/4 or 1/8 while
+//! decoding (it drops DCT coefficients instead of computing pixels that the resize would throw away): a 12 MP
+//! photo decodes straight to 1000×750, which is most of the speed and nearly all of the memory saving.
+//! PNG, WebP and GIF go through the pure-Rust decoders of the `image` crate, with its allocation limit set.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
+
+use super::{Limits, Pixels, Rejection, Rgb, SourceFormat};
+
+/// Progressive JPEGs with more scans than this are refused: each scan re-walks the whole image, so a file with
+/// thousands of tiny scans is a CPU bomb (libjpeg-turbo's own tools use 500).
+const MAX_JPEG_SCANS: u32 = 500;
+
+pub(crate) struct Decoded {
+    pub pixels: Pixels,
+    /// The size stated by the file, before any shrink-on-load.
+    pub source_width: u32,
+    pub source_height: u32,
+}
+
+/// Decodes `bytes`, shrinking on load when the format allows it, to no less than `target` (as stored).
+pub(crate) fn decode(
+    bytes: &[u8],
+    format: SourceFormat,
+    limits: &Limits,
+    target: (u32, u32),
+) -> Result<Decoded, Rejection> {
+    match format {
+        SourceFormat::Jpeg => decode_jpeg(bytes, limits, target),
+        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits),
+        SourceFormat::Webp => decode_with_image(bytes, image::ImageFormat::WebP, limits),
+        SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits),
+    }
+}
+
+fn corrupt(err: impl std::fmt::Display) -> Rejection {
+    Rejection::Corrupt(err.to_string())
+}
+
+fn decode_jpeg(bytes: &[u8], limits: &Limits, target: (u32, u32)) -> Result<Decoded, Rejection> {
+    let mut decompressor = Decompressor::new().map_err(corrupt)?;
+    let header = decompressor.read_header(bytes).map_err(corrupt)?;
+    let width = u32::try_from(header.width).map_err(corrupt)?;
+    let height = u32::try_from(header.height).map_err(corrupt)?;
+    limits.check(width, height)?;
+
+    let scale = shrink_on_load(width, height, target);
+    decompressor.set_scaling_factor(scale).map_err(corrupt)?;
+    decompressor
+        .set_scan_limit(MAX_JPEG_SCANS)
+        .map_err(corrupt)?;
+    let scaled = header.scaled(scale);
+    let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
+    let format = if cmyk {
+        PixelFormat::CMYK
+    } else {
+        PixelFormat::RGB
+    };
+    let pitch = scaled.width * format.size();
+    let mut data = vec![0u8; pitch * scaled.height];
+    let image = Image {
+        pixels: &mut data[..],
+        width: scaled.width,
+        pitch,
+        height: scaled.height,
+        format,
+    };
+    decompressor.decompress(bytes, image).map_err(corrupt)?;
+    if cmyk {
+        data = cmyk_to_rgb(&data);
+    }
+    Ok(Decoded {
+        pixels: Pixels::Rgb(Rgb {
+            width: scaled.width as u32,
+            height: scaled.height as u32,
+            data,
+        }),
+        source_width: width,
+        source_height: height,
+    })
+}
+
+/// The largest power-of-two shrink (libjpeg-turbo has SIMD paths for 1/2, 1/4, 1/8) that still leaves the image
+/// at least as large as the target on both axes, so the final resize only ever reduces.
+fn shrink_on_load(width: u32, height: u32, (target_w, target_h): (u32, u32)) -> ScalingFactor {
+    for denom in [8u32, 4, 2] {
+        if width.div_ceil(denom) >= target_w && height.div_ceil(denom) >= target_h {
+            return ScalingFactor::new(1, denom as usize);
+        }
+    }
+    ScalingFactor::ONE
+}
+
+/// Adobe-style CMYK JPEGs (the only kind in practice) store inverted ink values, so R = C·K/255 on the stored
+/// bytes. A naive sRGB conversion without the ICC profile, as browsers without colour management do.
+fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(cmyk.len() / 4 * 3);
+    for px in cmyk.chunks_exact(4) {
+        let k = u32::from(px[3]);
+        for &c in &px[..3] {
+            rgb.push(((u32::from(c) * k + 127) / 255) as u8);
+        }
+    }
+    rgb
+}
+
+fn decode_with_image(
+    bytes: &[u8],
+    format: image::ImageFormat,
+    limits: &Limits,
+) -> Result<Decoded, Rejection> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // Width and height are checked by `Limits::check` right after the header (for a precise rejection); the
+    // allocation cap stays on as a second line for whatever a decoder allocates besides the pixels.
+    let mut image_limits = image::Limits::no_limits();
+    image_limits.max_alloc = Some(limits.max_alloc());
+    reader.limits(image_limits);
+    let decoder = reader
+        .into_decoder()
+        .map_err(|err| reject_image_error(err, limits))?;
+    let (width, height) = decoder.dimensions();
+    limits.check(width, height)?;
+    let has_alpha = decoder.color_type().has_alpha();
+    // For an animated GIF this is the first frame.
+    let image =
+        DynamicImage::from_decoder(decoder).map_err(|err| reject_image_error(err, limits))?;
+    let pixels = if has_alpha {
+        let rgba = image.into_rgba8();
+        Pixels::Rgba {
+            width,
+            height,
+            data: rgba.into_raw(),
+        }
+    } else {
+        Pixels::Rgb(Rgb {
+            width,
+            height,
+            data: image.into_rgb8().into_raw(),
+        })
+    };
+    Ok(Decoded {
+        pixels,
+        source_width: width,
+        source_height: height,
+    })
+}
+
+fn reject_image_error(err: image::ImageError, limits: &Limits) -> Rejection {
+    match err {
+        image::ImageError::Limits(limit) => Rejection::Corrupt(format!(
+            "{limit} (limits: {} px a side, {} pixels)",
+            limits.max_dimension, limits.max_pixels
+        )),
+        image::ImageError::Unsupported(unsupported) => Rejection::Corrupt(unsupported.to_string()),
+        other => corrupt(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrinks_only_while_both_axes_stay_above_the_target() {
+        let denom = |w, h, t| shrink_on_load(w, h, t).denom();
+        assert_eq!(denom(4000, 3000, (512, 512)), 4); // 1000×750
+        assert_eq!(denom(4032, 3024, (512, 512)), 4);
+        assert_eq!(denom(1080, 1350, (512, 512)), 2); // 540×675
+        assert_eq!(denom(600, 600, (512, 512)), 1);
+        assert_eq!(denom(8000, 6000, (512, 512)), 8);
+        assert_eq!(denom(6000, 2000, (1500, 500)), 4);
+    }
+
+    #[test]
+    fn cmyk_inverted_black_is_black_and_no_ink_is_white() {
+        assert_eq!(
+            cmyk_to_rgb(&[255, 255, 255, 255, 0, 0, 0, 0]),
+            vec![255, 255, 255, 0, 0, 0]
+        );
+    }
+}
