@@ -3,65 +3,11 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
-/// moto's server, from the project's venv (`make setup`) or MOTO_SERVER; fails saying how to install it.
-fn moto_server_bin() -> PathBuf {
-    let bin = std::env::var_os("MOTO_SERVER").map_or_else(
-        || common::repo_root().join(".venv/bin/moto_server"),
-        PathBuf::from,
-    );
-    assert!(
-        bin.is_file(),
-        "this test needs moto's server at {}: run `make setup` (creates .venv with `pip install 'moto[server]'`) \
-         or set MOTO_SERVER=/path/to/moto_server",
-        bin.display()
-    );
-    bin
-}
+use test_support::{start_moto, Server};
 
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Moto {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(moto_server_bin())
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server starts");
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not listen on {port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    moto
-}
-
-fn generator(moto: &Moto, envs: &std::path::Path, env: &str) -> Output {
+fn generator(moto: &Server, envs: &std::path::Path, env: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_generator"))
         .args(["--env", env, "--verify-account", "--envs-dir"])
         .arg(envs)

@@ -87,8 +87,8 @@ mod tests {
             height: 1,
             data: [red, blue].concat(),
         };
-        let cases: [(u8, (u32, u32), Vec<[u8; 3]>); 8] = [
-            (1, (2, 1), vec![red, blue]),
+        let cases = [
+            (1u8, (2u32, 1u32), vec![red, blue]),
             (2, (2, 1), vec![blue, red]),
             (3, (2, 1), vec![blue, red]),
             (4, (2, 1), vec![red, blue]),

@@ -1,0 +1,86 @@
+//! Helpers shared by the workspace's tests. Servers are started on a free loopback port by the test that needs
+//! them and killed when the guard drops; a missing tool fails the test with a message that says how to install it.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root (this crate lives one level below it).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap_or_else(|err| panic!("no free loopback port: {err}"))
+}
+
+/// A child process killed (and reaped) on drop.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub endpoint: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Spawns `command` (which must listen on `port`) and waits up to 30 s for the port to accept connections.
+    pub fn spawn(mut command: Command, port: u16, what: &str) -> Server {
+        let child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("{what} did not start: {err}"));
+        let mut server = Server {
+            child,
+            port,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("{what} exited before listening on {port}: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not listen on {port} within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+}
+
+/// moto's server, from the project's venv (`make setup`) or `MOTO_SERVER`.
+pub fn moto_server_bin() -> PathBuf {
+    let bin = std::env::var_os("MOTO_SERVER")
+        .map_or_else(|| repo_root().join(".venv/bin/moto_server"), PathBuf::from);
+    assert!(
+        bin.is_file(),
+        "this test needs moto's server at {}: run `make setup` (creates .venv with `pip install 'moto[server]'`) \
+         or set MOTO_SERVER=/path/to/moto_server",
+        bin.display()
+    );
+    bin
+}
+
+/// A fresh moto server (an empty AWS account, 123456789012) on a free loopback port.
+pub fn start_moto() -> Server {
+    let port = free_port();
+    let mut command = Command::new(moto_server_bin());
+    command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    Server::spawn(command, port, "moto_server")
+}
