@@ -5,6 +5,8 @@ SHELL := bash
 
 ENV ?= dev
 VENV := .venv
+CORPUS ?= $(abspath $(CURDIR)/../shared/corpus)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 GENERATOR := cargo run --quiet -p generator --
 
 # On machines without a Terraform registry the AWS provider comes from the mirror at /opt/tf-plugins.
@@ -15,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup generate check-generated validate lambdas plan apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -27,6 +29,11 @@ $(VENV)/.installed: tools/requirements.txt
 
 setup: $(VENV)/.installed ## Install the Python tools (moto, checkov) into .venv and check for terraform
 	@command -v terraform >/dev/null || { echo "install Terraform >= 1.10: https://developer.hashicorp.com/terraform/install" >&2; exit 1; }
+
+tools/node/node_modules/.package-lock.json: tools/node/package-lock.json
+	npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
+
+node-tools: tools/node/node_modules/.package-lock.json ## Install the Node tools (sharp for the benchmark, s3rver for tests) into tools/node
 
 generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
 	$(GENERATOR) --env $(ENV)
@@ -46,6 +53,15 @@ lambdas: ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one 
 	else \
 	  echo "no Lambda crates under lambdas/ yet: nothing to build"; \
 	fi
+
+bench: setup node-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM
+	@test -d "$(CORPUS)" || { echo "no corpus at $(CORPUS): set CORPUS=dir (../shared/corpus/make_corpus.py rebuilds it)" >&2; exit 1; }
+	cargo build --release --locked -p avatar-resize --bin avatar-resize-local
+	$(VENV)/bin/python lambdas/avatar-resize/bench/compare.py --repeat 15 \
+	  --ours $(TARGET_DIR)/release/avatar-resize-local --sharp lambdas/avatar-resize/bench/sharp_resize.mjs "$(CORPUS)"
+
+fuzz: ## Fuzz the resize pipeline for FUZZ_SECONDS (default 300); needs `cargo install cargo-fuzz`
+	cd lambdas/avatar-resize && RUSTC_BOOTSTRAP=1 cargo fuzz run process -- -max_total_time=$(or $(FUZZ_SECONDS),300) -rss_limit_mb=1024
 
 plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment's AWS credentials)
 	$(GENERATOR) --env $(ENV) --verify-account

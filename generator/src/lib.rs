@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod config;
+pub mod cors;
 pub mod docs;
 pub mod output;
 pub mod stack;

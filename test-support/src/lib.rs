@@ -84,3 +84,33 @@ pub fn start_moto() -> Server {
     command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
     Server::spawn(command, port, "moto_server")
 }
+
+/// s3rver's built-in credentials (it refuses anything signed with others).
+pub const S3RVER_ACCESS_KEY: &str = "S3RVER";
+pub const S3RVER_SECRET_KEY: &str = "S3RVER";
+
+/// s3rver (an S3 that checks SigV4 signatures, expiry and bucket CORS) on a free loopback port, from
+/// `tools/node` (`make node-tools`), with `buckets` created, each with an optional CORS XML file. Its data lives
+/// in `data_dir`, which the caller owns.
+pub fn start_s3rver(data_dir: &Path, buckets: &[(&str, Option<&Path>)]) -> Server {
+    let launcher = repo_root().join("tools/node/s3rver.mjs");
+    let module = repo_root().join("tools/node/node_modules/@20minutes/s3rver");
+    assert!(
+        module.is_dir(),
+        "this test needs s3rver in {}: run `make node-tools` (npm ci --prefix tools/node)",
+        module.display()
+    );
+    let port = free_port();
+    let mut command = Command::new("node");
+    command
+        .arg(launcher)
+        .args(["--port", &port.to_string(), "--directory"])
+        .arg(data_dir);
+    for (bucket, cors) in buckets {
+        command.args(["--bucket", bucket]);
+        if let Some(cors) = cors {
+            command.arg("--cors").arg(cors);
+        }
+    }
+    Server::spawn(command, port, "s3rver (node tools/node/s3rver.mjs)")
+}

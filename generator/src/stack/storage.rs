@@ -5,9 +5,11 @@ use hcl::Body;
 
 use super::{module_block, module_output, names};
 use crate::config::{Avatar, Config};
+use crate::cors::UploadCors;
 use crate::tf::{number, object, string, strings};
 
 pub fn body(config: &Config) -> Body {
+    let cors = UploadCors::from_config(config);
     let uploads = module_block(
         names::UPLOADS,
         "private-bucket",
@@ -26,11 +28,11 @@ pub fn body(config: &Config) -> Body {
             (
                 "cors_rules",
                 hcl::Expression::Array(vec![object([
-                    ("allowed_methods", strings(["POST", "PUT"])),
-                    ("allowed_origins", strings(config.api.cors_origins.clone())),
-                    ("allowed_headers", strings(["content-type"])),
-                    ("expose_headers", strings(["ETag"])),
-                    ("max_age_seconds", number(config.api.cors_max_age_seconds)),
+                    ("allowed_methods", strings(cors.allowed_methods.clone())),
+                    ("allowed_origins", strings(cors.allowed_origins.clone())),
+                    ("allowed_headers", strings(cors.allowed_headers.clone())),
+                    ("expose_headers", strings(cors.expose_headers.clone())),
+                    ("max_age_seconds", number(cors.max_age_seconds)),
                 ])]),
             ),
         ],

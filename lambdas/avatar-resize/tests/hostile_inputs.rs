@@ -214,3 +214,18 @@ fn the_same_input_gives_the_same_bytes() {
     let second = process(&input, &OutputSpec::avatar(), &Limits::default()).unwrap();
     assert_eq!(first.bytes, second.bytes);
 }
+
+#[test]
+fn webp_output_is_a_lossy_webp_of_the_requested_size() {
+    let spec = OutputSpec {
+        format: avatar_resize::imaging::OutputFormat::Webp,
+        ..OutputSpec::avatar()
+    };
+    let encoded = process(&hostile("progressive.jpg"), &spec, &Limits::default()).unwrap();
+    assert_eq!(&encoded.bytes[0..4], b"RIFF");
+    assert_eq!(&encoded.bytes[8..16], b"WEBPVP8 ", "lossy VP8 bitstream");
+    // Round trip through our own decoder: 512×512, quadrants in place.
+    let again = process(&encoded.bytes, &OutputSpec::avatar(), &Limits::default()).unwrap();
+    assert_eq!((again.source.width, again.source.height), (512, 512));
+    assert_quadrants(&again.bytes, "webp round trip");
+}

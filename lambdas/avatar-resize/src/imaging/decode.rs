@@ -1,7 +1,8 @@
 //! Decoding under hard limits. JPEG goes through libjpeg-turbo, which can shrink by 1/2, 1/4 or 1/8 while
 //! decoding (it drops DCT coefficients instead of computing pixels that the resize would throw away): a 12 MP
 //! photo decodes straight to 1000×750, which is most of the speed and nearly all of the memory saving.
-//! PNG, WebP and GIF go through the pure-Rust decoders of the `image` crate, with its allocation limit set.
+//! WebP goes through libwebp (see `webp.rs`). PNG and GIF go through the pure-Rust decoders of the `image` crate,
+//! with its allocation limit set.
 
 use std::io::Cursor;
 
@@ -31,7 +32,7 @@ pub(crate) fn decode(
     match format {
         SourceFormat::Jpeg => decode_jpeg(bytes, limits, target),
         SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits),
-        SourceFormat::Webp => decode_with_image(bytes, image::ImageFormat::WebP, limits),
+        SourceFormat::Webp => decode_webp(bytes, limits),
         SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits),
     }
 }
@@ -105,6 +106,35 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
         }
     }
     rgb
+}
+
+fn decode_webp(bytes: &[u8], limits: &Limits) -> Result<Decoded, Rejection> {
+    let features = super::webp::features(bytes)?;
+    limits.check(features.width, features.height)?;
+    if features.animated {
+        return Err(Rejection::Corrupt(
+            "animated WebP is not supported".to_owned(),
+        ));
+    }
+    let data = super::webp::decode(bytes, &features)?;
+    let (width, height) = (features.width, features.height);
+    Ok(Decoded {
+        pixels: if features.has_alpha {
+            Pixels::Rgba {
+                width,
+                height,
+                data,
+            }
+        } else {
+            Pixels::Rgb(Rgb {
+                width,
+                height,
+                data,
+            })
+        },
+        source_width: width,
+        source_height: height,
+    })
 }
 
 fn decode_with_image(

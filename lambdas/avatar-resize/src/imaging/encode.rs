@@ -32,9 +32,5 @@ fn encode_jpeg(image: &Rgb, quality: u8) -> Result<Vec<u8>, Rejection> {
 }
 
 fn encode_webp(image: &Rgb, quality: u8) -> Result<Vec<u8>, Rejection> {
-    let encoder = webp::Encoder::from_rgb(&image.data, image.width, image.height);
-    let encoded = encoder
-        .encode_simple(false, f32::from(quality))
-        .map_err(|err| failed(format!("{err:?}")))?;
-    Ok(encoded.to_vec())
+    super::webp::encode_rgb(&image.data, image.width, image.height, quality)
 }

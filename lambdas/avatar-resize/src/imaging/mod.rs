@@ -12,6 +12,7 @@ mod limits;
 mod orientation;
 mod rejection;
 mod resize;
+mod webp;
 
 pub use format::{OutputFormat, SourceFormat};
 pub use limits::Limits;

@@ -1,0 +1,88 @@
+//! The upload-url function's role grants `s3:PutObject` on the originals prefix of the uploads bucket and
+//! nothing else, and its route goes through the HTTP API (whose module puts every route behind the JWT
+//! authorizer: `modules/http-api`, asserted by its `terraform test`). Checked on the HCL of every environment.
+
+mod common;
+
+use hcl::{Body, Expression, ObjectKey};
+
+fn module<'a>(body: &'a Body, name: &str) -> &'a hcl::Block {
+    body.blocks()
+        .find(|b| {
+            b.identifier() == "module" && b.labels().first().map(|l| l.as_str()) == Some(name)
+        })
+        .unwrap_or_else(|| panic!("module {name} not found"))
+}
+
+fn attribute<'a>(block: &'a hcl::Block, name: &str) -> &'a Expression {
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == name)
+        .map(|a| a.expr())
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+fn field<'a>(object: &'a Expression, key: &str) -> Option<&'a Expression> {
+    let Expression::Object(map) = object else {
+        panic!("not an object: {object:?}")
+    };
+    map.iter()
+        .find(|(k, _)| {
+            matches!(k, ObjectKey::Identifier(id) if id.as_str() == key)
+                || matches!(k, ObjectKey::Expression(Expression::String(s)) if s == key)
+        })
+        .map(|(_, v)| v)
+}
+
+fn generated(env: &str, file: &str) -> Body {
+    let config = common::parse_ok(
+        &common::repo_root().join(format!("envs/{env}/config.toml")),
+        env,
+    );
+    let files = generator::output::generate(&config).expect("generates");
+    let file = files
+        .iter()
+        .find(|f| f.name == file)
+        .expect("file generated");
+    hcl::parse(&file.contents).expect("generated HCL parses")
+}
+
+#[test]
+fn issue_4_upload_url_may_only_put_originals() {
+    for env in ["dev", "prod", "local"] {
+        let functions = generated(env, "functions.tf");
+        let Expression::Array(statements) =
+            attribute(module(&functions, "upload_url"), "policy_statements")
+        else {
+            panic!("policy_statements is not a list");
+        };
+        assert_eq!(statements.len(), 1, "{env}: {statements:?}");
+        let statement = &statements[0];
+        assert_eq!(
+            field(statement, "Effect"),
+            Some(&Expression::from("Allow")),
+            "{env}"
+        );
+        assert_eq!(
+            field(statement, "Action"),
+            Some(&Expression::from("s3:PutObject")),
+            "{env}"
+        );
+        let resource = field(statement, "Resource").expect("Resource").to_string();
+        assert!(
+            resource.contains("module.uploads_bucket.s3_bucket_arn")
+                && resource.ends_with("/avatars/original/*\""),
+            "{env}: {resource}"
+        );
+
+        let api = generated(env, "api.tf");
+        let routes = attribute(module(&api, "http_api"), "routes");
+        let route = field(routes, "POST /avatars/key_upload")
+            .unwrap_or_else(|| panic!("{env}: no upload route"));
+        let target = field(route, "function_name")
+            .expect("function_name")
+            .to_string();
+        assert_eq!(target, "module.upload_url.lambda_function_name", "{env}");
+    }
+}

@@ -1,0 +1,33 @@
+//! The Lambda entry point: read settings, build the S3 client once, serve HTTP API (payload v2) events.
+
+use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use upload_url::handler::UploadUrl;
+use upload_url::settings::Settings;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_current_span(false)
+        .without_time()
+        .init();
+
+    let settings =
+        Settings::from_env().inspect_err(|err| tracing::error!(%err, "cold start failed"))?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let handler = UploadUrl {
+        settings,
+        s3: upload_url::s3_client(&sdk),
+    };
+    let handler = &handler;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+            Ok::<_, std::convert::Infallible>(handler.handle(event.payload).await)
+        },
+    ))
+    .await
+}

@@ -1,0 +1,198 @@
+//! Claims → key → presigned PUT → JSON. The user is the `sub` claim that the HTTP API's JWT authorizer verified;
+//! nothing in the body can choose the key. Every outcome is a JSON response (no CORS headers: the HTTP API's
+//! `cors_configuration` owns CORS and would override them anyway).
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use aws_lambda_events::http::{HeaderMap, HeaderValue};
+use aws_sdk_s3::presigning::PresigningConfig;
+use base64::Engine;
+use serde::Serialize;
+
+use crate::request::{self, RequestError, UploadRequest};
+use crate::settings::Settings;
+
+/// Built once per cold start.
+pub struct UploadUrl {
+    pub settings: Settings,
+    pub s3: aws_sdk_s3::Client,
+}
+
+/// The 200 body.
+#[derive(Debug, Serialize)]
+pub struct PresignedUpload {
+    pub url: String,
+    pub method: String,
+    /// Headers the client must send exactly (they are signed).
+    pub headers: BTreeMap<String, String>,
+    pub key: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+    /// Where the processed avatar will be served.
+    pub avatar_url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl UploadUrl {
+    pub async fn handle(&self, request: ApiGatewayV2httpRequest) -> ApiGatewayV2httpResponse {
+        self.handle_at(request, SystemTime::now()).await
+    }
+
+    /// As [`handle`](Self::handle), signing as of `now` (tests pin it to check expiry).
+    pub async fn handle_at(
+        &self,
+        request: ApiGatewayV2httpRequest,
+        now: SystemTime,
+    ) -> ApiGatewayV2httpResponse {
+        let Some(sub) = verified_sub(&request) else {
+            return error(
+                401,
+                "unauthorized",
+                "no verified user in the request".to_owned(),
+            );
+        };
+        let body = match request_body(&request) {
+            Ok(body) => body,
+            Err(err) => return error(err.status(), err.code(), err.to_string()),
+        };
+        let settings = &self.settings;
+        let upload = match request::parse(
+            &body,
+            &settings.allowed_content_types,
+            settings.max_upload_bytes,
+        ) {
+            Ok(upload) => upload,
+            Err(err) => return error(err.status(), err.code(), err.to_string()),
+        };
+        if upload.content_length.is_none() {
+            tracing::info!(
+                sub,
+                "reference-app request without content_length: the URL binds the type only"
+            );
+        }
+        match self.presign(sub, &upload, now).await {
+            Ok(presigned) => json(200, &presigned),
+            Err(err) => {
+                tracing::error!(sub, error = %err, "presigning failed");
+                error(
+                    500,
+                    "internal",
+                    "the upload URL could not be created".to_owned(),
+                )
+            }
+        }
+    }
+
+    async fn presign(
+        &self,
+        sub: &str,
+        upload: &UploadRequest,
+        now: SystemTime,
+    ) -> Result<PresignedUpload, Box<dyn std::error::Error + Send + Sync>> {
+        let settings = &self.settings;
+        let key = format!("{}{sub}", settings.originals_prefix);
+        let mut put = self
+            .s3
+            .put_object()
+            .bucket(&settings.uploads_bucket)
+            .key(&key)
+            .content_type(&upload.content_type);
+        if let Some(length) = upload.content_length {
+            put = put.content_length(i64::try_from(length)?);
+        }
+        let config = PresigningConfig::builder()
+            .start_time(now)
+            .expires_in(settings.url_ttl)
+            .build()?;
+        let presigned = put.presigned(config).await?;
+        let headers = presigned
+            .headers()
+            .map(|(name, value)| (canonical_header_name(name), value.to_owned()))
+            .collect();
+        let expires_at = chrono::DateTime::<chrono::Utc>::from(now + settings.url_ttl)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        Ok(PresignedUpload {
+            url: presigned.uri().to_owned(),
+            method: presigned.method().to_owned(),
+            headers,
+            key,
+            expires_at,
+            avatar_url: format!(
+                "{}/{sub}.{}",
+                settings.avatar_base_url, settings.avatar_extension
+            ),
+        })
+    }
+}
+
+/// The `sub` claim from the JWT authorizer, if it is a usable key segment (Cognito subs are UUIDs).
+fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<&str> {
+    let claims = &request
+        .request_context
+        .authorizer
+        .as_ref()?
+        .jwt
+        .as_ref()?
+        .claims;
+    let sub = claims.get("sub")?.as_str();
+    let usable = !sub.is_empty()
+        && sub.len() <= 128
+        && sub
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    usable.then_some(sub)
+}
+
+fn request_body(request: &ApiGatewayV2httpRequest) -> Result<Vec<u8>, RequestError> {
+    let body = request.body.as_deref().unwrap_or_default();
+    if request.is_base64_encoded {
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map_err(|err| RequestError::MalformedJson(format!("base64 body: {err}")))
+    } else {
+        Ok(body.as_bytes().to_vec())
+    }
+}
+
+/// `content-type` → `Content-Type`, as a browser developer expects to read it.
+fn canonical_header_name(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn json(status: u16, body: &impl Serialize) -> ApiGatewayV2httpResponse {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert("cache-control", HeaderValue::from_static("no-store"));
+    let mut response = ApiGatewayV2httpResponse::default();
+    response.status_code = i64::from(status);
+    response.headers = headers;
+    response.body = Some(Body::Text(text));
+    response
+}
+
+fn error(status: u16, code: &str, message: String) -> ApiGatewayV2httpResponse {
+    json(
+        status,
+        &ErrorBody {
+            error: code,
+            message,
+        },
+    )
+}

@@ -1,0 +1,58 @@
+//! Fixture events and a handler wired the way the generator configures it.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use upload_url::handler::UploadUrl;
+use upload_url::settings::Settings;
+
+pub const SUB: &str = "3f0d6e2a-5b1c-4f8e-9a7d-2c4b6e8f0a1b";
+
+/// The API Gateway v2 fixture, with `body` in place of its body.
+pub fn event(body: &str) -> ApiGatewayV2httpRequest {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/events/key_upload.json");
+    let mut event: ApiGatewayV2httpRequest =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    event.body = Some(body.to_owned());
+    event
+}
+
+pub fn settings(bucket: &str) -> Settings {
+    Settings {
+        uploads_bucket: bucket.to_owned(),
+        originals_prefix: "avatars/original/".to_owned(),
+        allowed_content_types: ["image/jpeg", "image/png", "image/webp"]
+            .map(String::from)
+            .to_vec(),
+        max_upload_bytes: 5_242_880,
+        url_ttl: Duration::from_secs(300),
+        avatar_base_url: "https://d111111abcdef8.cloudfront.net/avatars".to_owned(),
+        avatar_extension: "jpg".to_owned(),
+    }
+}
+
+/// A handler whose S3 client signs with `access_key`/`secret` for `endpoint`.
+pub fn handler(endpoint: &str, bucket: &str, access_key: &str, secret: &str) -> UploadUrl {
+    let sdk = aws_config::SdkConfig::builder()
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
+            aws_sdk_s3::config::Credentials::new(access_key, secret, None, None, "test"),
+        ))
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    UploadUrl {
+        settings: settings(bucket),
+        s3: upload_url::s3_client(&sdk),
+    }
+}
+
+pub fn body_json(response: &ApiGatewayV2httpResponse) -> serde_json::Value {
+    match &response.body {
+        Some(Body::Text(text)) => serde_json::from_str(text).unwrap(),
+        other => panic!("expected a text body, got {other:?}"),
+    }
+}
