@@ -47,12 +47,10 @@ validate: ## terraform validate every environment (no backend, no AWS)
 	  terraform -chdir=$$env validate -no-color; \
 	done
 
-lambdas: ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one cargo lambda build)
-	@if ls lambdas/*/Cargo.toml >/dev/null 2>&1; then \
-	  cargo lambda build --release --arm64 --output-format zip $$(for c in lambdas/*/Cargo.toml; do echo -n "-p $$(basename $$(dirname $$c)) "; done); \
-	else \
-	  echo "no Lambda crates under lambdas/ yet: nothing to build"; \
-	fi
+lambdas: setup ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one cargo lambda build, arm64)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip --locked \
+	  $$(for c in lambdas/*/Cargo.toml; do echo -n "-p $$(basename $$(dirname $$c)) "; done)
+	@ls -l $(TARGET_DIR)/lambda/*/bootstrap.zip
 
 bench: setup node-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM
 	@test -d "$(CORPUS)" || { echo "no corpus at $(CORPUS): set CORPUS=dir (../shared/corpus/make_corpus.py rebuilds it)" >&2; exit 1; }
@@ -71,7 +69,7 @@ plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment
 apply: ## Apply the plan saved by `make plan ENV=...`
 	terraform -chdir=envs/$(ENV) apply -input=false $(ENV).tfplan
 
-test: setup ## Everything: generated output, Terraform (fmt, validate, module tests), checkov, Rust tests
+test: setup node-tools ## Everything: generated output, Terraform (fmt, validate, module tests), checkov, Rust tests
 	$(MAKE) --no-print-directory check-generated
 	bash tests/terraform.sh
 	bash tests/checkov.sh

@@ -63,7 +63,21 @@ def avatar_resize(endpoint):
     return env, event
 
 
-FUNCTIONS = {"avatar-resize": ("avatar-resize", "avatar-resize", avatar_resize)}
+def upload_url(endpoint):
+    """No AWS state needed: presigning is local. Returns (function env, event JSON)."""
+    event = (ROOT / "lambdas/upload-url/tests/events/key_upload.json").read_text()
+    env = {
+        "ALLOWED_CONTENT_TYPES": "image/jpeg,image/png,image/webp", "AVATAR_BASE_URL": "https://cdn.example/avatars",
+        "AVATAR_EXTENSION": "jpg", "MAX_UPLOAD_BYTES": "5242880", "ORIGINALS_PREFIX": "avatars/original/",
+        "UPLOADS_BUCKET": "bench-uploads", "URL_TTL_SECONDS": "300",
+    }
+    return env, event
+
+
+FUNCTIONS = {
+    "avatar-resize": ("avatar-resize", "avatar-resize", avatar_resize),
+    "upload-url": ("upload-url", "upload-url", upload_url),
+}
 
 
 def main():
@@ -109,7 +123,9 @@ def main():
                 function.wait()
                 if invoke.returncode != 0:
                     sys.exit(f"invoke failed: {err}")
-                json.loads(out)
+                response = json.loads(out)
+                if isinstance(response, dict) and response.get("statusCode", 200) != 200:
+                    sys.exit(f"the function answered {response}")
                 times.append(elapsed)
         print(f"{args.function}: cold start (spawn → first response) median {statistics.median(times):.1f} ms "
               f"over {len(times)} runs; all: {', '.join(f'{t:.0f}' for t in times)}")
