@@ -31,7 +31,6 @@ module "avatar_resize" {
       Effect = "Allow"
       Action = [
         "s3:GetObject",
-        "s3:GetObjectTagging",
         "s3:PutObjectTagging"
       ]
       Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"

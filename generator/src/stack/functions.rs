@@ -38,7 +38,7 @@ pub fn body(config: &Config) -> Body {
     let resize_policy = vec![
         statement(
             "ReadAndTagOriginals",
-            &["s3:GetObject", "s3:GetObjectTagging", "s3:PutObjectTagging"],
+            &["s3:GetObject", "s3:PutObjectTagging"],
             object_arn(names::UPLOADS, Avatar::ORIGINALS_PREFIX),
         ),
         statement(
