@@ -114,3 +114,21 @@ pub fn start_s3rver(data_dir: &Path, buckets: &[(&str, Option<&Path>)]) -> Serve
     }
     Server::spawn(command, port, "s3rver (node tools/node/s3rver.mjs)")
 }
+
+/// SDK settings for a local AWS API at `endpoint` (moto, s3rver): us-east-1, static test credentials.
+pub fn local_sdk_config(
+    endpoint: &str,
+    access_key: &str,
+    secret_key: &str,
+) -> aws_config::SdkConfig {
+    let credentials =
+        aws_credential_types::Credentials::new(access_key, secret_key, None, None, "test-support");
+    aws_config::SdkConfig::builder()
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build()
+}

@@ -9,7 +9,7 @@ use avatar_resize::imaging::{Limits, OutputSpec};
 use avatar_resize::settings::{Kind, Settings};
 use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_s3::primitives::ByteStream;
-use test_support::{start_moto, Server};
+use test_support::{local_sdk_config, start_moto, Server};
 
 const UPLOADS: &str = "test-uploads";
 const ASSETS: &str = "test-assets";
@@ -17,17 +17,6 @@ const ASSETS: &str = "test-assets";
 struct Fixture {
     _moto: Server,
     resizer: Resizer,
-}
-
-fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::SdkConfig::builder()
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
-            aws_sdk_s3::config::Credentials::for_tests(),
-        ))
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build()
 }
 
 fn settings(distribution_id: Option<String>) -> Settings {
@@ -47,7 +36,7 @@ fn settings(distribution_id: Option<String>) -> Settings {
 
 async fn fixture(with_cdn: bool) -> Fixture {
     let moto = start_moto();
-    let sdk = sdk_config(&moto.endpoint);
+    let sdk = local_sdk_config(&moto.endpoint, "testing", "testing");
     let s3 = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(true)

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine;
-use common::{body_json, event, handler, SUB};
+use common::{body_json, event, handler, with_sub, SUB};
 
 const BUCKET: &str = "cruddur-dev-avatar-uploads";
 
@@ -72,17 +72,10 @@ async fn the_key_comes_from_the_claims_never_from_the_body() {
         "{body}"
     );
 
-    let mut other_user = event(r#"{"content_type":"image/png","content_length":1}"#);
-    let jwt = other_user
-        .request_context
-        .authorizer
-        .as_mut()
-        .unwrap()
-        .jwt
-        .as_mut()
-        .unwrap();
-    jwt.claims
-        .insert("sub".to_owned(), "someone-else".to_owned());
+    let other_user = with_sub(
+        event(r#"{"content_type":"image/png","content_length":1}"#),
+        "someone-else",
+    );
     let (status, body) = call(other_user).await;
     assert_eq!(status, 200);
     assert_eq!(body["key"], "avatars/original/someone-else");
@@ -120,16 +113,10 @@ async fn missing_claims_are_401() {
         (401, Some("unauthorized"))
     );
 
-    let mut bad_sub = event(r#"{"content_type":"image/jpeg","content_length":1}"#);
-    let jwt = bad_sub
-        .request_context
-        .authorizer
-        .as_mut()
-        .unwrap()
-        .jwt
-        .as_mut()
-        .unwrap();
-    jwt.claims.insert("sub".to_owned(), "../../etc".to_owned());
+    let bad_sub = with_sub(
+        event(r#"{"content_type":"image/jpeg","content_length":1}"#),
+        "../../etc",
+    );
     let (status, _) = call(bad_sub).await;
     assert_eq!(status, 401);
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime};
 
 use common::{body_json, event, handler, SUB};
 use generator::cors::UploadCors;
-use test_support::{repo_root, start_s3rver, Server, S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY};
+use test_support::{
+    local_sdk_config, repo_root, start_s3rver, Server, S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY,
+};
 
 struct Local {
     server: Server,
@@ -97,20 +99,7 @@ fn jpeg_bytes(len: usize) -> Vec<u8> {
 }
 
 async fn stored(local: &Local) -> Option<Vec<u8>> {
-    let sdk = aws_config::SdkConfig::builder()
-        .endpoint_url(&local.server.endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
-            aws_sdk_s3::config::Credentials::new(
-                S3RVER_ACCESS_KEY,
-                S3RVER_SECRET_KEY,
-                None,
-                None,
-                "test",
-            ),
-        ))
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
+    let sdk = local_sdk_config(&local.server.endpoint, S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY);
     let s3 = upload_url::s3_client(&sdk);
     let object = s3
         .get_object()

@@ -7,14 +7,9 @@ use upload_url::settings::Settings;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_current_span(false)
-        .without_time()
-        .init();
+    // JSON lines when the function's logging_config says JSON (modules/lambda-function does), level from
+    // AWS_LAMBDA_LOG_LEVEL or RUST_LOG.
+    lambda_runtime::tracing::init_default_subscriber();
 
     let settings =
         Settings::from_env().inspect_err(|err| tracing::error!(%err, "cold start failed"))?;

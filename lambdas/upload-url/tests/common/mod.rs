@@ -20,6 +20,20 @@ pub fn event(body: &str) -> ApiGatewayV2httpRequest {
     event
 }
 
+/// `event` as if the authorizer had verified a token whose `sub` is `sub`.
+pub fn with_sub(mut event: ApiGatewayV2httpRequest, sub: &str) -> ApiGatewayV2httpRequest {
+    let jwt = event
+        .request_context
+        .authorizer
+        .as_mut()
+        .unwrap()
+        .jwt
+        .as_mut()
+        .unwrap();
+    jwt.claims.insert("sub".to_owned(), sub.to_owned());
+    event
+}
+
 pub fn settings(bucket: &str) -> Settings {
     Settings {
         uploads_bucket: bucket.to_owned(),
@@ -36,14 +50,7 @@ pub fn settings(bucket: &str) -> Settings {
 
 /// A handler whose S3 client signs with `access_key`/`secret` for `endpoint`.
 pub fn handler(endpoint: &str, bucket: &str, access_key: &str, secret: &str) -> UploadUrl {
-    let sdk = aws_config::SdkConfig::builder()
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
-            aws_sdk_s3::config::Credentials::new(access_key, secret, None, None, "test"),
-        ))
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .build();
+    let sdk = test_support::local_sdk_config(endpoint, access_key, secret);
     UploadUrl {
         settings: settings(bucket),
         s3: upload_url::s3_client(&sdk),
