@@ -5,4 +5,5 @@ module "cdn" {
   name                               = "cruddur-local"
   origin_bucket_regional_domain_name = module.assets_bucket.s3_bucket_regional_domain_name
   price_class                        = "PriceClass_100"
+  local_emulator                     = true
 }

@@ -11,6 +11,7 @@ module "avatar_resize" {
   log_retention_days     = 1
   async_failure_queue    = true
   maximum_retry_attempts = 2
+  local_emulator         = true
   environment_variables = {
     ASSETS_BUCKET              = "cruddur-local-assets"
     AVATAR_BACKGROUND          = "#ffffff"
@@ -59,6 +60,7 @@ module "upload_url" {
   memory_mb          = 256
   timeout_seconds    = 5
   log_retention_days = 1
+  local_emulator     = true
   environment_variables = {
     ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/avatars"
@@ -87,6 +89,7 @@ module "profile_api" {
   memory_mb             = 256
   timeout_seconds       = 10
   log_retention_days    = 1
+  local_emulator        = true
   environment_variables = {}
   policy_statements     = []
 }

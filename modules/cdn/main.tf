@@ -19,6 +19,8 @@ resource "aws_cloudfront_origin_access_control" "this" {
 ################################################################################
 
 resource "aws_cloudfront_cache_policy" "this" {
+  count = var.local_emulator ? 0 : 1
+
   name        = "${var.name}-assets"
   comment     = "Static images: no cookies, headers or query strings in the cache key"
   min_ttl     = 0
@@ -42,6 +44,8 @@ resource "aws_cloudfront_cache_policy" "this" {
 }
 
 resource "aws_cloudfront_response_headers_policy" "this" {
+  count = var.local_emulator ? 0 : 1
+
   name    = "${var.name}-security-headers"
   comment = "Security headers on every asset response"
 
@@ -92,9 +96,10 @@ resource "aws_cloudfront_distribution" "this" {
   aliases         = var.custom_domain == null ? [] : [var.custom_domain.name]
 
   origin {
-    origin_id                = local.origin_id
-    domain_name              = var.origin_bucket_regional_domain_name
-    origin_access_control_id = aws_cloudfront_origin_access_control.this.id
+    origin_id   = local.origin_id
+    domain_name = var.origin_bucket_regional_domain_name
+    # The emulator stores a distribution without its OAC id and would show a change on every plan.
+    origin_access_control_id = var.local_emulator ? null : aws_cloudfront_origin_access_control.this.id
   }
 
   default_cache_behavior {
@@ -103,8 +108,20 @@ resource "aws_cloudfront_distribution" "this" {
     allowed_methods            = ["GET", "HEAD"]
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
-    cache_policy_id            = aws_cloudfront_cache_policy.this.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+    cache_policy_id            = var.local_emulator ? null : aws_cloudfront_cache_policy.this[0].id
+    response_headers_policy_id = var.local_emulator ? null : aws_cloudfront_response_headers_policy.this[0].id
+
+    # The emulator has no cache policies; it stores the legacy settings below instead, so the local stack
+    # declares them to read back what it wrote.
+    dynamic "forwarded_values" {
+      for_each = var.local_emulator ? [1] : []
+      content {
+        query_string = false
+        cookies {
+          forward = "none"
+        }
+      }
+    }
   }
 
   restrictions {
@@ -116,8 +133,9 @@ resource "aws_cloudfront_distribution" "this" {
   viewer_certificate {
     cloudfront_default_certificate = var.custom_domain == null
     acm_certificate_arn            = var.custom_domain == null ? null : var.custom_domain.certificate_arn
-    ssl_support_method             = var.custom_domain == null ? null : "sni-only"
-    minimum_protocol_version       = var.custom_domain == null ? "TLSv1" : "TLSv1.2_2021"
+    # The emulator reports sni-only for every distribution.
+    ssl_support_method       = var.custom_domain != null || var.local_emulator ? "sni-only" : null
+    minimum_protocol_version = var.custom_domain == null ? "TLSv1" : "TLSv1.2_2021"
   }
 }
 
@@ -137,4 +155,14 @@ resource "aws_route53_record" "this" {
     zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
     evaluate_target_health = false
   }
+}
+
+moved {
+  from = aws_cloudfront_cache_policy.this
+  to   = aws_cloudfront_cache_policy.this[0]
+}
+
+moved {
+  from = aws_cloudfront_response_headers_policy.this
+  to   = aws_cloudfront_response_headers_policy.this[0]
 }

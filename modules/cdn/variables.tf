@@ -45,3 +45,9 @@ variable "max_ttl_seconds" {
   type        = number
   default     = 31536000
 }
+
+variable "local_emulator" {
+  description = "True only in the local environment: leave out what the local AWS emulator (moto) cannot create or read back (cache and response-headers policies, the origin's OAC id). Never set for an AWS account."
+  type        = bool
+  default     = false
+}

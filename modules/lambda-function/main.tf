@@ -30,9 +30,14 @@ resource "aws_lambda_function" "this" {
     variables = var.environment_variables
   }
 
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.this.name
+  # The emulator does not store a logging config (a change on every plan); without one Lambda logs as text to
+  # /aws/lambda/<name>, the same group.
+  dynamic "logging_config" {
+    for_each = var.local_emulator ? [] : [aws_cloudwatch_log_group.this.name]
+    content {
+      log_format = "JSON"
+      log_group  = logging_config.value
+    }
   }
 
   depends_on = [aws_iam_role_policy.this]
@@ -40,6 +45,8 @@ resource "aws_lambda_function" "this" {
 
 # Loops are prevented by design (two buckets, prefix filter); Lambda's recursion detection is the backstop.
 resource "aws_lambda_function_recursion_config" "this" {
+  count = var.local_emulator ? 0 : 1
+
   function_name  = aws_lambda_function.this.function_name
   recursive_loop = "Terminate"
 }
@@ -116,4 +123,9 @@ resource "aws_iam_role_policy" "this" {
       var.policy_statements,
     )
   })
+}
+
+moved {
+  from = aws_lambda_function_recursion_config.this
+  to   = aws_lambda_function_recursion_config.this[0]
 }

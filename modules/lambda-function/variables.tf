@@ -104,3 +104,9 @@ variable "failure_queue_retention_seconds" {
   type        = number
   default     = 1209600
 }
+
+variable "local_emulator" {
+  description = "True only in the local environment: leave out what the local AWS emulator (moto) cannot create or read back (the recursion config, the logging config). Never set for an AWS account."
+  type        = bool
+  default     = false
+}

@@ -26,6 +26,9 @@ pub fn body(config: &Config) -> Body {
         }
         attributes.push(("custom_domain", object(fields)));
     }
+    if config.emulator.is_some() {
+        attributes.push(("local_emulator", true.into()));
+    }
     Body::builder()
         .add_block(module_block(names::CDN, "cdn", attributes))
         .build()

@@ -157,6 +157,9 @@ fn function(
         attributes.push(("async_failure_queue", true.into()));
         attributes.push(("maximum_retry_attempts", number(retries)));
     }
+    if config.emulator.is_some() {
+        attributes.push(("local_emulator", true.into()));
+    }
     attributes.push(("environment_variables", environment));
     attributes.push(("policy_statements", Expression::Array(statements)));
     module_block(module, "lambda-function", attributes)

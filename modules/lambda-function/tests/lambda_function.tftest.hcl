@@ -35,7 +35,7 @@ run "defaults_are_safe" {
   }
 
   assert {
-    condition     = aws_lambda_function_recursion_config.this.recursive_loop == "Terminate"
+    condition     = aws_lambda_function_recursion_config.this[0].recursive_loop == "Terminate"
     error_message = "Recursive loops must be stopped."
   }
 
