@@ -5,4 +5,8 @@ module "cdn" {
   name                               = "cruddur-dev"
   origin_bucket_regional_domain_name = module.assets_bucket.s3_bucket_regional_domain_name
   price_class                        = "PriceClass_100"
+  cors_allow_origins = [
+    "http://localhost:3000",
+    "https://dev.cruddur.example.com"
+  ]
 }

@@ -5,5 +5,9 @@ module "cdn" {
   name                               = "cruddur-local"
   origin_bucket_regional_domain_name = module.assets_bucket.s3_bucket_regional_domain_name
   price_class                        = "PriceClass_100"
-  local_emulator                     = true
+  cors_allow_origins = [
+    "http://127.0.0.1:8080",
+    "http://localhost:8080"
+  ]
+  local_emulator = true
 }

@@ -5,6 +5,10 @@ module "cdn" {
   name                               = "cruddur-prod"
   origin_bucket_regional_domain_name = module.assets_bucket.s3_bucket_regional_domain_name
   price_class                        = "PriceClass_200"
+  cors_allow_origins = [
+    "https://cruddur.example.com",
+    "https://www.cruddur.example.com"
+  ]
   custom_domain = {
     name            = "assets.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:345678901234:certificate/3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"

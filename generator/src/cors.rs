@@ -1,8 +1,37 @@
-//! The uploads bucket's CORS rule, derived once from the config and rendered twice: as HCL for Terraform
-//! (`stack/storage.rs`) and as the S3 `CORSConfiguration` XML that a local S3 server (tests, the demo) is given,
-//! so the local cloud enforces exactly what AWS will.
+//! The CORS rules of the two browser-facing endpoints, each derived once from the config: the uploads bucket's
+//! rule (rendered as HCL by `stack/storage.rs` and as S3 `CORSConfiguration` XML for the local S3 server) and the
+//! HTTP API's (rendered as HCL by `stack/api.rs` and enforced by the local stack's API), so the local cloud
+//! enforces exactly what AWS will.
+
+use std::collections::BTreeSet;
 
 use crate::config::Config;
+use crate::stack::api::ROUTES;
+
+/// The HTTP API's CORS configuration: the app's origins, the methods of the configured routes, and the two
+/// request headers the page sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiCors {
+    pub allow_origins: Vec<String>,
+    pub allow_methods: Vec<&'static str>,
+    pub allow_headers: Vec<&'static str>,
+    pub max_age_seconds: u32,
+}
+
+impl ApiCors {
+    pub fn from_config(config: &Config) -> Self {
+        let methods: BTreeSet<&'static str> = ROUTES
+            .iter()
+            .filter_map(|(key, _)| key.split_once(' ').map(|(method, _)| method))
+            .collect();
+        Self {
+            allow_origins: config.api.cors_origins.clone(),
+            allow_methods: methods.into_iter().collect(),
+            allow_headers: vec!["authorization", "content-type"],
+            max_age_seconds: config.api.cors_max_age_seconds,
+        }
+    }
+}
 
 /// One S3 CORS rule: the browser's direct upload of an original, from the app's origins only.
 #[derive(Debug, Clone, PartialEq, Eq)]

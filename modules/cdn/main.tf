@@ -49,6 +49,29 @@ resource "aws_cloudfront_response_headers_policy" "this" {
   name    = "${var.name}-security-headers"
   comment = "Security headers on every asset response"
 
+  # Lets the app's own pages read an avatar's ETag (to see when a new one is ready) without opening it to others.
+  dynamic "cors_config" {
+    for_each = length(var.cors_allow_origins) > 0 ? [1] : []
+    content {
+      access_control_allow_credentials = false
+      access_control_max_age_sec       = 600
+      origin_override                  = true
+
+      access_control_allow_headers {
+        items = ["*"]
+      }
+      access_control_allow_methods {
+        items = ["GET", "HEAD"]
+      }
+      access_control_allow_origins {
+        items = var.cors_allow_origins
+      }
+      access_control_expose_headers {
+        items = ["ETag"]
+      }
+    }
+  }
+
   security_headers_config {
     strict_transport_security {
       access_control_max_age_sec = 63072000

@@ -51,3 +51,9 @@ variable "local_emulator" {
   type        = bool
   default     = false
 }
+
+variable "cors_allow_origins" {
+  description = "Origins whose scripts may read asset responses (GET/HEAD, ETag exposed). Empty: no CORS headers."
+  type        = list(string)
+  default     = []
+}

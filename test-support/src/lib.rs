@@ -93,6 +93,15 @@ pub const S3RVER_SECRET_KEY: &str = "S3RVER";
 /// `tools/node` (`make node-tools`), with `buckets` created, each with an optional CORS XML file. Its data lives
 /// in `data_dir`, which the caller owns.
 pub fn start_s3rver(data_dir: &Path, buckets: &[(&str, Option<&Path>)]) -> Server {
+    start_s3rver_notifying(data_dir, buckets, None)
+}
+
+/// [`start_s3rver`], POSTing each S3 event s3rver raises (JSON, `{"Records": [...]}`) to `notify_url`.
+pub fn start_s3rver_notifying(
+    data_dir: &Path,
+    buckets: &[(&str, Option<&Path>)],
+    notify_url: Option<&str>,
+) -> Server {
     let launcher = repo_root().join("tools/node/s3rver.mjs");
     let module = repo_root().join("tools/node/node_modules/@20minutes/s3rver");
     assert!(
@@ -106,6 +115,9 @@ pub fn start_s3rver(data_dir: &Path, buckets: &[(&str, Option<&Path>)]) -> Serve
         .arg(launcher)
         .args(["--port", &port.to_string(), "--directory"])
         .arg(data_dir);
+    if let Some(url) = notify_url {
+        command.args(["--notify", url]);
+    }
     for (bucket, cors) in buckets {
         command.args(["--bucket", bucket]);
         if let Some(cors) = cors {

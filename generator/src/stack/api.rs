@@ -6,6 +6,7 @@ use hcl::Body;
 
 use super::{module_block, module_output, names};
 use crate::config::Config;
+use crate::cors::ApiCors;
 use crate::tf::{number, object, string, strings};
 
 /// Route keys and the module of the Lambda behind each. Every route is behind the JWT authorizer.
@@ -17,10 +18,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub fn body(config: &Config) -> Body {
     let api = &config.api;
     let routes: BTreeMap<&str, &str> = ROUTES.iter().copied().collect();
-    let methods: std::collections::BTreeSet<&str> = routes
-        .keys()
-        .filter_map(|k| k.split_once(' ').map(|(m, _)| m))
-        .collect();
+    let cors = ApiCors::from_config(config);
     let route_objects = object(routes.iter().map(|(key, module)| {
         (
             *key,
@@ -44,10 +42,10 @@ pub fn body(config: &Config) -> Body {
             (
                 "cors",
                 object([
-                    ("allow_origins", strings(api.cors_origins.clone())),
-                    ("allow_methods", strings(methods)),
-                    ("allow_headers", strings(["authorization", "content-type"])),
-                    ("max_age_seconds", number(api.cors_max_age_seconds)),
+                    ("allow_origins", strings(cors.allow_origins)),
+                    ("allow_methods", strings(cors.allow_methods)),
+                    ("allow_headers", strings(cors.allow_headers)),
+                    ("max_age_seconds", number(cors.max_age_seconds)),
                 ]),
             ),
             ("jwt_issuer", string(&api.jwt_issuer)),

@@ -5,7 +5,7 @@ use hcl::Body;
 
 use super::{module_block, module_output, names};
 use crate::config::Config;
-use crate::tf::{object, string};
+use crate::tf::{object, string, strings};
 
 pub fn body(config: &Config) -> Body {
     let mut attributes = vec![
@@ -15,6 +15,10 @@ pub fn body(config: &Config) -> Body {
             module_output(names::ASSETS, "s3_bucket_regional_domain_name"),
         ),
         ("price_class", string(&config.cdn.price_class)),
+        (
+            "cors_allow_origins",
+            strings(config.api.cors_origins.clone()),
+        ),
     ];
     if let Some(domain) = &config.domain {
         let mut fields = vec![

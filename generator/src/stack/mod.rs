@@ -1,9 +1,9 @@
 //! The Terraform root of one environment, as HCL bodies keyed by file name. Each file has its own emitter;
 //! all resources live in `modules/`, so the root only wires modules together with values from the config.
 
-mod api;
+pub mod api;
 mod cdn;
-mod functions;
+pub mod functions;
 pub use api::ROUTES;
 pub use functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 mod outputs;
@@ -18,7 +18,7 @@ use crate::config::Config;
 pub(crate) const MODULES: &str = "../../modules";
 
 /// Module names used in references between files.
-pub(crate) mod names {
+pub mod names {
     pub const UPLOADS: &str = "uploads_bucket";
     pub const ASSETS: &str = "assets_bucket";
     pub const CDN: &str = "cdn";

@@ -85,3 +85,21 @@ run "refuses_certificate_outside_us_east_1" {
 
   expect_failures = [var.custom_domain]
 }
+
+run "cors_for_the_app_origins" {
+  command = apply
+
+  variables {
+    cors_allow_origins = ["https://app.example"]
+  }
+
+  assert {
+    condition     = one(aws_cloudfront_response_headers_policy.this[0].cors_config[0].access_control_allow_origins[0].items) == "https://app.example"
+    error_message = "Only the app's origins may read assets."
+  }
+
+  assert {
+    condition     = one(aws_cloudfront_response_headers_policy.this[0].cors_config[0].access_control_expose_headers[0].items) == "ETag"
+    error_message = "The ETag is exposed so the page can see a new avatar."
+  }
+}

@@ -1,0 +1,251 @@
+//! The local HTTP API: what API Gateway does in front of the functions, applied in the same order.
+//!
+//! 1. CORS preflights are answered from [`ApiCors`], derived from the config by the same code that writes the
+//!    Terraform (`generator::cors`), so the rules cannot drift.
+//! 2. Only the generator's routes exist (`generator::stack::api::ROUTES`); anything else is 404.
+//! 3. Every route needs a valid token from the local issuer (signature, `iss`, `aud`, `exp`), else 401.
+//! 4. The request becomes an API Gateway v2 event (payload format 2.0) with the verified claims, the handler's
+//!    response becomes the HTTP response, and allowed origins get `Access-Control-Allow-Origin`.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use base64::Engine;
+use bytes::Bytes;
+use generator::cors::ApiCors;
+use generator::stack::{api::ROUTES, names};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use serde_json::json;
+use upload_url::handler::UploadUrl;
+
+use crate::http::{message, read_body, reply, Reply, Request};
+use crate::issuer::DevIssuer;
+
+pub struct LocalApi {
+    pub cors: ApiCors,
+    pub issuer: Arc<DevIssuer>,
+    pub upload_url: UploadUrl,
+    pub account_id: String,
+    requests: AtomicU64,
+}
+
+impl LocalApi {
+    pub fn new(
+        cors: ApiCors,
+        issuer: Arc<DevIssuer>,
+        upload_url: UploadUrl,
+        account_id: String,
+    ) -> Self {
+        Self {
+            cors,
+            issuer,
+            upload_url,
+            account_id,
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    pub async fn handle(self: Arc<Self>, request: Request) -> Reply {
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .map(str::to_owned);
+        let mut response = self.respond(request).await;
+        if let Some(origin) = origin.filter(|o| self.origin_allowed(o)) {
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&origin) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+            }
+            headers.append(header::VARY, HeaderValue::from_static("origin"));
+        }
+        response
+    }
+
+    async fn respond(&self, request: Request) -> Reply {
+        if request.method() == Method::OPTIONS
+            && request
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        {
+            return self.preflight(request.headers());
+        }
+        let route_key = format!("{} {}", request.method(), request.uri().path());
+        let Some((_, module)) = ROUTES.iter().find(|(key, _)| *key == route_key) else {
+            return message(StatusCode::NOT_FOUND, "Not Found");
+        };
+        let claims = bearer_token(request.headers()).and_then(|t| self.issuer.verify(t));
+        let Some(claims) = claims else {
+            let mut response = message(StatusCode::UNAUTHORIZED, "Unauthorized");
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        };
+        let (parts, body) = request.into_parts();
+        let Some(body) = read_body(body).await else {
+            return message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
+        };
+        let event = match self.event(&route_key, &parts, &body, claims) {
+            Ok(event) => event,
+            Err(err) => {
+                tracing::error!(%err, "building the API Gateway event");
+                return message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+            }
+        };
+        match *module {
+            names::UPLOAD_URL => into_reply(self.upload_url.handle(event).await),
+            other => message(
+                StatusCode::NOT_IMPLEMENTED,
+                &format!("the local stack has no handler for {other} yet"),
+            ),
+        }
+    }
+
+    fn origin_allowed(&self, origin: &str) -> bool {
+        self.cors
+            .allow_origins
+            .iter()
+            .any(|allowed| allowed == "*" || allowed == origin)
+    }
+
+    /// API Gateway answers preflights itself; a request outside the rules gets no CORS headers (the browser
+    /// then refuses the real request).
+    fn preflight(&self, headers: &HeaderMap) -> Reply {
+        let mut response = reply(StatusCode::NO_CONTENT, "text/plain", Bytes::new());
+        let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        let origin_ok = get(header::ORIGIN).is_some_and(|o| self.origin_allowed(o));
+        let method_ok = get(header::ACCESS_CONTROL_REQUEST_METHOD).is_some_and(|m| {
+            self.cors
+                .allow_methods
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(m))
+        });
+        let headers_ok = get(header::ACCESS_CONTROL_REQUEST_HEADERS).is_none_or(|requested| {
+            requested
+                .split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .all(|h| {
+                    self.cors
+                        .allow_headers
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(h))
+                })
+        });
+        if origin_ok && method_ok && headers_ok {
+            let out = response.headers_mut();
+            let mut set = |name, value: String| {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    out.insert(name, value);
+                }
+            };
+            set(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                self.cors.allow_methods.join(","),
+            );
+            set(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                self.cors.allow_headers.join(","),
+            );
+            set(
+                header::ACCESS_CONTROL_MAX_AGE,
+                self.cors.max_age_seconds.to_string(),
+            );
+        } else {
+            tracing::info!(
+                origin = get(header::ORIGIN),
+                "CORS preflight outside the configured rules"
+            );
+        }
+        response
+    }
+
+    /// The request as API Gateway's payload format 2.0, built as the JSON it sends and read back through the
+    /// same type the Lambda runtime uses.
+    fn event(
+        &self,
+        route_key: &str,
+        parts: &http::request::Parts,
+        body: &Bytes,
+        claims: BTreeMap<String, String>,
+    ) -> anyhow::Result<ApiGatewayV2httpRequest> {
+        let mut headers = BTreeMap::<String, String>::new();
+        for (name, value) in &parts.headers {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            headers
+                .entry(name.as_str().to_owned())
+                .and_modify(|v| {
+                    v.push(',');
+                    v.push_str(&value);
+                })
+                .or_insert(value);
+        }
+        let (body, is_base64) = match std::str::from_utf8(body) {
+            Ok(text) => (text.to_owned(), false),
+            Err(_) => (base64::engine::general_purpose::STANDARD.encode(body), true),
+        };
+        let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
+        let request_id = format!("local-{}", self.requests.fetch_add(1, Ordering::Relaxed));
+        let host = headers.get("host").cloned().unwrap_or_default();
+        let event = json!({
+            "version": "2.0",
+            "routeKey": route_key,
+            "rawPath": parts.uri.path(),
+            "rawQueryString": parts.uri.query().unwrap_or(""),
+            "headers": headers,
+            "requestContext": {
+                "accountId": self.account_id,
+                "apiId": "local",
+                "authorizer": { "jwt": { "claims": claims, "scopes": null } },
+                "domainName": host,
+                "domainPrefix": "local",
+                "http": {
+                    "method": parts.method.as_str(),
+                    "path": parts.uri.path(),
+                    "protocol": "HTTP/1.1",
+                    "sourceIp": "127.0.0.1",
+                    "userAgent": headers.get("user-agent").cloned().unwrap_or_default(),
+                },
+                "requestId": request_id,
+                "routeKey": route_key,
+                "stage": "$default",
+                "timeEpoch": now,
+            },
+            "body": body,
+            "isBase64Encoded": is_base64,
+        });
+        Ok(serde_json::from_value(event)?)
+    }
+}
+
+/// API Gateway's JWT authorizer reads `Authorization`, with or without the `Bearer ` prefix.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .unwrap_or(value);
+    (!token.is_empty()).then_some(token.trim())
+}
+
+fn into_reply(response: ApiGatewayV2httpResponse) -> Reply {
+    let status = u16::try_from(response.status_code)
+        .ok()
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match response.body {
+        Some(Body::Text(text)) => Bytes::from(text),
+        Some(Body::Binary(bytes)) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    let mut out = reply(status, "application/json", body);
+    for (name, value) in &response.headers {
+        out.headers_mut().insert(name.clone(), value.clone());
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! A local stand-in for the CloudFront distribution: `GET`/`HEAD /<key>` served from the assets bucket with the
+//! object's `Content-Type`, `Cache-Control` and `ETag`, and the response headers policy's CORS headers. Like CloudFront with Origin Access Control in front of a
+//! private bucket (no `s3:ListBucket`), a missing key is 403. It does not cache, so it cannot serve a stale
+//! avatar; that invalidations are requested is checked against moto by the resize handler's own tests.
+
+use std::sync::Arc;
+
+use http::{header, HeaderValue, Method, StatusCode};
+
+use crate::http::{message, reply, Reply, Request};
+
+pub struct LocalCdn {
+    pub s3: aws_sdk_s3::Client,
+    pub bucket: String,
+    /// The response headers policy's CORS origins (the config's `api.cors_origins`, as the generator passes them).
+    pub cors_origins: Vec<String>,
+}
+
+impl LocalCdn {
+    pub async fn handle(self: Arc<Self>, request: Request) -> Reply {
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .filter(|o| self.cors_origins.iter().any(|allowed| allowed == o))
+            .and_then(|o| HeaderValue::from_str(o).ok());
+        let mut response = self.respond(&request).await;
+        if let Some(origin) = origin {
+            let headers = response.headers_mut();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("ETag"),
+            );
+            headers.append(header::VARY, HeaderValue::from_static("origin"));
+        }
+        response
+    }
+
+    async fn respond(&self, request: &Request) -> Reply {
+        if request.method() != Method::GET && request.method() != Method::HEAD {
+            return message(StatusCode::FORBIDDEN, "only GET and HEAD are allowed");
+        }
+        let key = request.uri().path().trim_start_matches('/');
+        if key.is_empty() {
+            return message(StatusCode::FORBIDDEN, "Access Denied");
+        }
+        let object = match self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            Err(err) => {
+                tracing::debug!(key, err = %aws_sdk_s3::error::DisplayErrorContext(&err), "CDN miss");
+                return message(StatusCode::FORBIDDEN, "Access Denied");
+            }
+        };
+        let content_type = object
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let cache_control = object.cache_control.clone();
+        let etag = object.e_tag.clone();
+        let body = match object.body.collect().await {
+            Ok(bytes) => bytes.into_bytes(),
+            Err(err) => {
+                tracing::warn!(key, %err, "reading from the assets bucket");
+                return message(StatusCode::BAD_GATEWAY, "origin read failed");
+            }
+        };
+        let head = request.method() == Method::HEAD;
+        let mut response = reply(
+            StatusCode::OK,
+            &content_type,
+            if head { bytes::Bytes::new() } else { body },
+        );
+        let headers = response.headers_mut();
+        for (name, value) in [(header::CACHE_CONTROL, cache_control), (header::ETAG, etag)] {
+            if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                headers.insert(name, value);
+            }
+        }
+        // The response headers policy's essentials, so the page sees what it will see behind CloudFront.
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        response
+    }
+}

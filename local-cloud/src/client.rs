@@ -1,0 +1,136 @@
+//! What the page does, as plain HTTP: ask the API for a presigned upload, PUT the file to S3 with the headers it
+//! names, then watch the CDN URL until the processed avatar appears or changes. Used by `demo --check` and the
+//! end-to-end tests.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use serde_json::{json, Value};
+
+pub struct Client {
+    agent: ureq::Agent,
+    pub api: String,
+}
+
+/// One HTTP answer: status, selected headers and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl Client {
+    pub fn new(api: &str) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Self {
+            agent,
+            api: api.to_owned(),
+        }
+    }
+
+    /// `POST /avatars/key_upload` with an optional bearer token and any JSON body.
+    pub fn key_upload(&self, token: Option<&str>, body: &Value) -> anyhow::Result<Answer> {
+        let mut request = self
+            .agent
+            .post(format!("{}/avatars/key_upload", self.api))
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        answer(request.send(body.to_string())?)
+    }
+
+    /// PUT `bytes` to a presigned upload (`url` and `headers` as the API returned them).
+    pub fn put_presigned(&self, upload: &Value, bytes: &[u8]) -> anyhow::Result<Answer> {
+        let url = upload["url"].as_str().context("no url in the upload")?;
+        let mut request = self.agent.put(url);
+        for (name, value) in upload["headers"].as_object().into_iter().flatten() {
+            if name.eq_ignore_ascii_case("content-length") {
+                continue; // set from the body, which must be exactly this long
+            }
+            request = request.header(name, value.as_str().unwrap_or_default());
+        }
+        answer(request.send(bytes)?)
+    }
+
+    /// Both steps; fails unless the API and S3 accept. Returns the API's answer (it holds `avatar_url`).
+    pub fn upload(&self, token: &str, content_type: &str, bytes: &[u8]) -> anyhow::Result<Value> {
+        let body = json!({ "content_type": content_type, "content_length": bytes.len() });
+        let granted = self.key_upload(Some(token), &body)?;
+        if granted.status != 200 {
+            bail!(
+                "the API refused the upload: {} {}",
+                granted.status,
+                String::from_utf8_lossy(&granted.body)
+            );
+        }
+        let upload = granted.json();
+        let put = self.put_presigned(&upload, bytes)?;
+        if put.status != 200 {
+            bail!(
+                "S3 refused the upload: {} {}",
+                put.status,
+                String::from_utf8_lossy(&put.body)
+            );
+        }
+        Ok(upload)
+    }
+
+    pub fn get(&self, url: &str) -> anyhow::Result<Answer> {
+        answer(self.agent.get(url).call()?)
+    }
+
+    /// Polls `url` until it answers 200 with an ETag other than `previous`, for at most `timeout`.
+    pub fn wait_for_new(
+        &self,
+        url: &str,
+        previous: Option<&str>,
+        timeout: Duration,
+    ) -> anyhow::Result<Answer> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let answer = self.get(url)?;
+            if answer.status == 200 && answer.etag.as_deref() != previous {
+                return Ok(answer);
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "{url} did not change within {timeout:?} (last: {} etag {:?})",
+                    answer.status,
+                    answer.etag
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn answer(mut response: http::Response<ureq::Body>) -> anyhow::Result<Answer> {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let etag = header("etag");
+    let content_type = header("content-type");
+    Ok(Answer {
+        status: response.status().as_u16(),
+        etag,
+        content_type,
+        body: response.body_mut().read_to_vec()?,
+    })
+}

@@ -1,0 +1,292 @@
+//! Starting and stopping the whole local stack. Every server listens on loopback; every port is chosen free
+//! except the page's, which is the config's first allowed origin (the browser's `Origin` must match it). All of
+//! it stops when the [`Stack`] drops: the runtime first (API, CDN, page, notifier), then s3rver and moto.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use avatar_resize::handler::Resizer;
+use generator::config::Config;
+use generator::cors::ApiCors;
+use generator::stack::functions::{RESIZE_BIN, UPLOAD_URL_BIN};
+use tempfile::TempDir;
+use test_support::Server;
+use tokio::net::TcpListener;
+use upload_url::handler::UploadUrl;
+
+use crate::api::LocalApi;
+use crate::cdn::LocalCdn;
+use crate::issuer::DevIssuer;
+use crate::notifier::{Notifier, Subscription};
+use crate::page::Page;
+use crate::terraform::LocalRoot;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StackOptions {
+    /// Serve `web/` on the config's first allowed origin.
+    pub page: bool,
+    /// Also serve `web/` on a free port, an origin the config does not allow (for the CORS test).
+    pub foreign_page: bool,
+}
+
+/// Where each part of the running stack listens.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    pub api: String,
+    pub cdn: String,
+    pub page: Option<String>,
+    pub foreign_page: Option<String>,
+    pub moto: String,
+    pub s3: String,
+}
+
+pub struct Stack {
+    runtime: Option<tokio::runtime::Runtime>,
+    pub urls: Urls,
+    pub config: Config,
+    pub issuer: Arc<DevIssuer>,
+    pub terraform: LocalRoot,
+    _s3rver: Server,
+    _moto: Server,
+    _data: TempDir,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
+impl Stack {
+    pub fn start(options: StackOptions) -> anyhow::Result<Self> {
+        let repo = test_support::repo_root();
+        let config = crate::local_config(&repo)?;
+        let issuer = Arc::new(DevIssuer::load(&repo, &config)?);
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let bind = |addr: SocketAddr, what: &str| {
+            runtime
+                .block_on(TcpListener::bind(addr))
+                .with_context(|| format!("{what} cannot listen on {addr}"))
+        };
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        let api_listener = bind(loopback, "the local API")?;
+        let cdn_listener = bind(loopback, "the local CDN")?;
+        let events_listener = bind(loopback, "the S3 event receiver")?;
+        let api_url = format!("http://{}", api_listener.local_addr()?);
+        let cdn_url = format!("http://{}", cdn_listener.local_addr()?);
+        let events_url = format!("http://{}/events", events_listener.local_addr()?);
+
+        tracing::info!("starting moto and s3rver");
+        let moto = test_support::start_moto();
+        let data = tempfile::Builder::new()
+            .prefix("avatar-pipeline-s3-")
+            .tempdir()?;
+        let s3rver = crate::s3::start(&config, data.path(), &events_url)?;
+
+        tracing::info!("terraform apply envs/local (moto at {})", moto.endpoint);
+        let terraform = LocalRoot::prepare(&repo, &moto.endpoint)?;
+        terraform.apply()?;
+
+        let environments = terraform.function_environments()?;
+        let environment = |bin: &str| {
+            let name = format!("{}-{bin}", config.name_prefix());
+            environments
+                .get(&name)
+                .cloned()
+                .ok_or_else(|| anyhow!("function {name} is not in the applied state"))
+        };
+        let mut upload_env = environment(UPLOAD_URL_BIN)?;
+        // The function's base URL is the (emulated) CloudFront domain; the page must load from the local CDN.
+        if let Some(base) = upload_env.get_mut("AVATAR_BASE_URL") {
+            *base = rebase(base, &cdn_url);
+        }
+        let resize_env = environment(RESIZE_BIN)?;
+
+        let s3 = crate::s3::client(&s3rver.endpoint);
+        let moto_sdk = test_support::local_sdk_config(&moto.endpoint, "local", "local");
+        let s3rver_sdk = test_support::local_sdk_config(
+            &s3rver.endpoint,
+            test_support::S3RVER_ACCESS_KEY,
+            test_support::S3RVER_SECRET_KEY,
+        );
+        let upload_url = UploadUrl {
+            settings: upload_url::settings::Settings::from_lookup(lookup(&upload_env))
+                .map_err(|err| anyhow!("upload-url settings from the state: {err}"))?,
+            s3: upload_url::s3_client(&s3rver_sdk),
+        };
+        let resizer = Arc::new(Resizer {
+            settings: avatar_resize::settings::Settings::from_lookup(lookup(&resize_env))
+                .map_err(|err| anyhow!("avatar-resize settings from the state: {err}"))?,
+            s3: s3.clone(),
+            cloudfront: aws_sdk_cloudfront::Client::new(&moto_sdk),
+        });
+
+        let resize_name = format!("{}-{RESIZE_BIN}", config.name_prefix());
+        let subscriptions: Vec<Subscription> = terraform
+            .lambda_notifications()?
+            .into_iter()
+            .filter(|(_, arn, _, _)| arn.ends_with(&format!(":function:{resize_name}")))
+            .map(|(bucket, _, prefix, suffix)| Subscription {
+                bucket,
+                prefix,
+                suffix,
+            })
+            .collect();
+        if subscriptions.is_empty() {
+            bail!("the applied state has no bucket notification for {resize_name}");
+        }
+
+        let api = Arc::new(LocalApi::new(
+            ApiCors::from_config(&config),
+            Arc::clone(&issuer),
+            upload_url,
+            config.environment.account_id.clone(),
+        ));
+        let cdn = Arc::new(LocalCdn {
+            s3: s3.clone(),
+            bucket: config.buckets.assets.clone(),
+            cors_origins: config.api.cors_origins.clone(),
+        });
+        runtime.spawn(crate::http::serve(api_listener, api, |s, r| {
+            Box::pin(s.handle(r))
+        }));
+        runtime.spawn(crate::http::serve(cdn_listener, cdn, |s, r| {
+            Box::pin(s.handle(r))
+        }));
+        let notifier = Arc::new(Notifier::new(
+            subscriptions,
+            resizer,
+            config.environment.region.clone(),
+            config.lambda.avatar_resize.max_retries.map_or(2, u32::from),
+        ));
+        runtime.spawn(crate::http::serve(events_listener, notifier, |s, r| {
+            Box::pin(s.handle(r))
+        }));
+
+        let mut page_url = None;
+        let mut foreign_page_url = None;
+        let page = Arc::new(Page {
+            dir: repo.join("web"),
+            api_url: api_url.clone(),
+            cdn_url: cdn_url.clone(),
+            avatar_base_url: upload_env
+                .get("AVATAR_BASE_URL")
+                .cloned()
+                .unwrap_or_default(),
+            avatar_extension: upload_env
+                .get("AVATAR_EXTENSION")
+                .cloned()
+                .unwrap_or_default(),
+            max_upload_bytes: config.upload.max_bytes,
+            content_types: config
+                .upload
+                .content_types
+                .iter()
+                .map(|t| t.mime().to_owned())
+                .collect(),
+        });
+        if options.page {
+            let (origin, addr) = page_origin(&config)?;
+            let listener = bind(addr, "the profile page").with_context(|| {
+                format!("the page must be served on {origin}, the first of api.cors_origins in envs/local/config.toml; stop what uses that port")
+            })?;
+            runtime.spawn(crate::http::serve(listener, Arc::clone(&page), |s, r| {
+                Box::pin(s.handle(r))
+            }));
+            page_url = Some(origin);
+        }
+        if options.foreign_page {
+            let listener = bind(loopback, "the foreign-origin page")?;
+            foreign_page_url = Some(format!("http://{}", listener.local_addr()?));
+            runtime.spawn(crate::http::serve(listener, page, |s, r| {
+                Box::pin(s.handle(r))
+            }));
+        }
+
+        Ok(Self {
+            runtime: Some(runtime),
+            urls: Urls {
+                api: api_url,
+                cdn: cdn_url,
+                page: page_url,
+                foreign_page: foreign_page_url,
+                moto: moto.endpoint.clone(),
+                s3: s3rver.endpoint.clone(),
+            },
+            config,
+            issuer,
+            terraform,
+            _s3rver: s3rver,
+            _moto: moto,
+            _data: data,
+        })
+    }
+
+    /// Runs `future` on the stack's runtime (for callers without one, such as the CLI's wait for Ctrl-C).
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> Option<F::Output> {
+        self.runtime.as_ref().map(|r| r.block_on(future))
+    }
+
+    /// A token for `sub` from the local issuer, valid for an hour.
+    pub fn token(&self, sub: &str) -> anyhow::Result<String> {
+        self.issuer.token(sub, Duration::from_secs(3600))
+    }
+
+    /// An S3 client for the stack's object store.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        crate::s3::client(&self.urls.s3)
+    }
+}
+
+fn lookup(env: &BTreeMap<String, String>) -> impl Fn(&str) -> Option<String> + '_ {
+    move |name| env.get(name).cloned()
+}
+
+/// `https://d123.cloudfront.net/avatars` on `http://127.0.0.1:PORT` is `http://127.0.0.1:PORT/avatars`.
+fn rebase(url: &str, base: &str) -> String {
+    let path = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map_or("", |(_, path)| path);
+    format!("{base}/{path}")
+}
+
+/// The first allowed origin that is plain HTTP on loopback, and the address to listen on for it.
+fn page_origin(config: &Config) -> anyhow::Result<(String, SocketAddr)> {
+    for origin in &config.api.cors_origins {
+        let Some(authority) = origin.strip_prefix("http://") else {
+            continue;
+        };
+        let (host, port) = authority.rsplit_once(':').unwrap_or((authority, "80"));
+        let ip = match host {
+            "127.0.0.1" | "localhost" => [127, 0, 0, 1],
+            _ => continue,
+        };
+        if let Ok(port) = port.parse::<u16>() {
+            return Ok((origin.clone(), SocketAddr::from((ip, port))));
+        }
+    }
+    bail!("api.cors_origins in envs/local/config.toml has no http://127.0.0.1:<port> or http://localhost:<port> origin to serve the page on")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebase_keeps_the_path() {
+        assert_eq!(
+            rebase("https://d1.cloudfront.net/avatars", "http://127.0.0.1:9"),
+            "http://127.0.0.1:9/avatars"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+// The profile page: sign in with a development token, show the avatar, upload a new one.
+//
+// Upload flow (the same as the production app): POST /avatars/key_upload with the file's type and size → a
+// presigned PUT bound to both → PUT the file straight to S3 → poll the avatar's CDN URL (HEAD, ETag exposed by
+// the CDN's CORS headers) until it changes, then show it.
+
+const PROCESSING_TIMEOUT_MS = 30_000;
+const MAGIC = [
+  { type: "image/jpeg", bytes: [0xff, 0xd8, 0xff] },
+  { type: "image/png", bytes: [0x89, 0x50, 0x4e, 0x47] },
+  { type: "image/webp", bytes: [0x52, 0x49, 0x46, 0x46], at8: [0x57, 0x45, 0x42, 0x50] },
+];
+
+const $ = (id) => document.getElementById(id);
+let config;
+let token;
+let sub;
+
+function setStatus(text, kind = "") {
+  const status = $("status");
+  status.textContent = text;
+  status.className = kind;
+}
+
+function claims(jwt) {
+  try {
+    const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(payload));
+  } catch {
+    return null;
+  }
+}
+
+function avatarUrl() {
+  return `${config.avatarBaseUrl}/${sub}.${config.avatarExtension}`;
+}
+
+async function currentEtag() {
+  try {
+    const response = await fetch(avatarUrl(), { method: "HEAD", cache: "no-store" });
+    return response.ok ? response.headers.get("etag") : null;
+  } catch {
+    return null;
+  }
+}
+
+function showAvatar(version) {
+  $("avatar").src = `${avatarUrl()}?v=${encodeURIComponent(version ?? Date.now())}`;
+}
+
+async function sniff(file) {
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const match = (bytes, offset = 0) => bytes.every((b, i) => head[offset + i] === b);
+  const found = MAGIC.find((m) => match(m.bytes) && (!m.at8 || match(m.at8, 8)));
+  return found?.type ?? null;
+}
+
+function megabytes(n) {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function put(upload, file) {
+  // XMLHttpRequest, not fetch: it reports upload progress.
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(upload.method ?? "PUT", upload.url);
+    for (const [name, value] of Object.entries(upload.headers ?? {})) {
+      if (name.toLowerCase() !== "content-length") xhr.setRequestHeader(name, value);
+    }
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) $("progress").value = Math.round((100 * e.loaded) / e.total);
+    };
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`storage answered ${xhr.status}`)));
+    xhr.onerror = () => reject(new Error("network error while uploading (or the storage refused this origin)"));
+    xhr.send(file);
+  });
+}
+
+async function requestUpload(file, type) {
+  let response;
+  try {
+    response = await fetch(`${config.apiUrl}/avatars/key_upload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ content_type: type, content_length: file.size }),
+    });
+  } catch {
+    throw new Error("network error: the API could not be reached (or refused this origin)");
+  }
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401) throw new Error("your session has expired: sign in again");
+  if (!response.ok) throw new Error(body.message ?? `the API answered ${response.status}`);
+  return body;
+}
+
+async function waitForNewAvatar(previous) {
+  const deadline = Date.now() + PROCESSING_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const etag = await currentEtag();
+    if (etag && etag !== previous) return etag;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the image was uploaded but no new avatar appeared: it may not be a valid image");
+}
+
+async function onFile(event) {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  const progress = $("progress");
+  progress.hidden = true;
+  const type = await sniff(file);
+  if (!type || !config.contentTypes.includes(type)) {
+    setStatus(`Wrong type: choose a ${config.contentTypes.map((t) => t.split("/")[1].toUpperCase()).join(", ")} image.`, "error");
+    return;
+  }
+  if (file.size > config.maxUploadBytes) {
+    setStatus(`Too large: ${megabytes(file.size)}; the limit is ${megabytes(config.maxUploadBytes)}.`, "error");
+    return;
+  }
+  try {
+    const previous = await currentEtag();
+    setStatus("Preparing the upload…");
+    const upload = await requestUpload(file, type);
+    progress.value = 0;
+    progress.hidden = false;
+    setStatus("Uploading…");
+    await put(upload, file);
+    setStatus("Processing…");
+    const etag = await waitForNewAvatar(previous);
+    showAvatar(etag);
+    setStatus("Your new avatar is live.", "ok");
+  } catch (err) {
+    setStatus(`Upload failed: ${err.message}`, "error");
+  } finally {
+    progress.hidden = true;
+  }
+}
+
+function signIn(candidate) {
+  const c = claims(candidate);
+  if (!c?.sub) {
+    setStatus("That is not a token.", "error");
+    return false;
+  }
+  token = candidate;
+  sub = c.sub;
+  sessionStorage.setItem("token", token);
+  $("signed-out").hidden = true;
+  $("profile").hidden = false;
+  $("sub").textContent = sub;
+  $("limits").textContent = `JPEG, PNG or WebP, up to ${megabytes(config.maxUploadBytes)}.`;
+  currentEtag().then((etag) => (etag ? showAvatar(etag) : null));
+  return true;
+}
+
+async function main() {
+  config = await (await fetch("config.json")).json();
+  $("file").addEventListener("change", onFile);
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    signIn($("token-input").value.trim());
+  });
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromHash) history.replaceState(null, "", location.pathname);
+  const saved = fromHash ?? sessionStorage.getItem("token");
+  if (!(saved && signIn(saved))) $("signed-out").hidden = false;
+}
+
+main();
