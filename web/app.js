@@ -55,6 +55,13 @@ async function sniff(file) {
   return found?.type ?? null;
 }
 
+const TYPE_NAMES = { "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP" };
+
+function typeNames() {
+  const names = config.contentTypes.map((t) => TYPE_NAMES[t] ?? t);
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0];
+}
+
 function megabytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -111,7 +118,7 @@ async function onFile(event) {
   progress.hidden = true;
   const type = await sniff(file);
   if (!type || !config.contentTypes.includes(type)) {
-    setStatus(`Wrong type: choose a ${config.contentTypes.map((t) => t.split("/")[1].toUpperCase()).join(", ")} image.`, "error");
+    setStatus(`Wrong type: choose a ${typeNames()} image.`, "error");
     return;
   }
   if (file.size > config.maxUploadBytes) {
@@ -149,7 +156,7 @@ function signIn(candidate) {
   $("signed-out").hidden = true;
   $("profile").hidden = false;
   $("sub").textContent = sub;
-  $("limits").textContent = `JPEG, PNG or WebP, up to ${megabytes(config.maxUploadBytes)}.`;
+  $("limits").textContent = `${typeNames()}, up to ${megabytes(config.maxUploadBytes)}.`;
   currentEtag().then((etag) => (etag ? showAvatar(etag) : null));
   return true;
 }

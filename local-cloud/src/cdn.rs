@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use http::{header, HeaderValue, Method, StatusCode};
+use md5::Digest;
 
 use crate::http::{message, reply, Reply, Request};
 
@@ -45,18 +46,12 @@ impl LocalCdn {
         if key.is_empty() {
             return message(StatusCode::FORBIDDEN, "Access Denied");
         }
-        let object = match self
-            .s3
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        {
-            Ok(object) => object,
+        let (object, body) = match self.read_whole(key).await {
+            Ok(Some(read)) => read,
+            Ok(None) => return message(StatusCode::FORBIDDEN, "Access Denied"),
             Err(err) => {
-                tracing::debug!(key, err = %aws_sdk_s3::error::DisplayErrorContext(&err), "CDN miss");
-                return message(StatusCode::FORBIDDEN, "Access Denied");
+                tracing::warn!(key, %err, "reading from the assets bucket");
+                return message(StatusCode::BAD_GATEWAY, "origin read failed");
             }
         };
         let content_type = object
@@ -65,13 +60,6 @@ impl LocalCdn {
             .unwrap_or_else(|| "application/octet-stream".to_owned());
         let cache_control = object.cache_control.clone();
         let etag = object.e_tag.clone();
-        let body = match object.body.collect().await {
-            Ok(bytes) => bytes.into_bytes(),
-            Err(err) => {
-                tracing::warn!(key, %err, "reading from the assets bucket");
-                return message(StatusCode::BAD_GATEWAY, "origin read failed");
-            }
-        };
         let head = request.method() == Method::HEAD;
         let mut response = reply(
             StatusCode::OK,
@@ -90,5 +78,48 @@ impl LocalCdn {
             HeaderValue::from_static("nosniff"),
         );
         response
+    }
+
+    /// The object and its bytes, or `None` when it does not exist. S3 replaces an object atomically; s3rver
+    /// writes the new bytes in place before its metadata, so a read can catch a torn object. A body whose MD5 is
+    /// not the ETag is read again (up to a second), as S3 would never have served it.
+    async fn read_whole(
+        &self,
+        key: &str,
+    ) -> anyhow::Result<
+        Option<(
+            aws_sdk_s3::operation::get_object::GetObjectOutput,
+            bytes::Bytes,
+        )>,
+    > {
+        for _ in 0..20 {
+            let mut object = match self
+                .s3
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .send()
+                .await
+            {
+                Ok(object) => object,
+                Err(err) => {
+                    tracing::debug!(key, err = %aws_sdk_s3::error::DisplayErrorContext(&err), "CDN miss");
+                    return Ok(None);
+                }
+            };
+            let body = std::mem::take(&mut object.body)
+                .collect()
+                .await?
+                .into_bytes();
+            let md5 = md5::Md5::digest(&body)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
+            if object.e_tag.as_deref().map(|e| e.trim_matches('"')) == Some(md5.as_str()) {
+                return Ok(Some((object, body)));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("{key} kept changing while it was read")
     }
 }

@@ -18,6 +18,8 @@ pub struct Answer {
     pub status: u16,
     pub etag: Option<String>,
     pub content_type: Option<String>,
+    /// `Access-Control-Allow-Origin`, when the answer carried one.
+    pub allow_origin: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -88,6 +90,20 @@ impl Client {
         Ok(upload)
     }
 
+    /// A browser's CORS preflight for `POST <path>` with `authorization` and `content-type`, from `origin`.
+    pub fn preflight(&self, url: &str, origin: &str) -> anyhow::Result<Answer> {
+        let request = self
+            .agent
+            .options(url)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            );
+        answer(request.call()?)
+    }
+
     pub fn get(&self, url: &str) -> anyhow::Result<Answer> {
         answer(self.agent.get(url).call()?)
     }
@@ -127,10 +143,12 @@ fn answer(mut response: http::Response<ureq::Body>) -> anyhow::Result<Answer> {
     };
     let etag = header("etag");
     let content_type = header("content-type");
+    let allow_origin = header("access-control-allow-origin");
     Ok(Answer {
         status: response.status().as_u16(),
         etag,
         content_type,
+        allow_origin,
         body: response.body_mut().read_to_vec()?,
     })
 }

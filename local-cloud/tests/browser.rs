@@ -1,0 +1,84 @@
+//! The profile page in a real browser (headless Chromium through playwright-core): from an allowed origin a JPEG
+//! becomes the 512×512 avatar on the page; from an origin outside the config the upload fails on CORS.
+//! Screenshots land in `target/test-artifacts/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use local_cloud::{Stack, StackOptions};
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    assert!(
+        path.is_file(),
+        "this test needs Chromium at {}: `apt-get install chromium` (Debian), or set CHROMIUM=/path/to/chrome",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
+    let root = test_support::repo_root();
+    let chromium = chromium();
+    assert!(
+        root.join("tools/node/node_modules/playwright-core")
+            .is_dir(),
+        "this test needs playwright-core: run `make node-tools` (npm ci --prefix tools/node)"
+    );
+    let artifacts = root.join("target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let screenshot = artifacts.join("profile-page.png");
+    let _ = std::fs::remove_file(&screenshot);
+
+    let stack = Stack::start(StackOptions {
+        page: true,
+        foreign_page: true,
+    })
+    .unwrap_or_else(|err| panic!("{err:#}"));
+    let token = stack.token("2d4f6a8c-0e1b-4d3f-8a5c-7e9b1d3f5a7c").unwrap();
+    let fixture = |name: &str| root.join("lambdas/avatar-resize/tests/hostile").join(name);
+
+    let output = Command::new("node")
+        .arg(root.join("tests/browser/profile_page.mjs"))
+        .args(["--page", stack.urls.page.as_deref().unwrap()])
+        .args(["--foreign", stack.urls.foreign_page.as_deref().unwrap()])
+        .args(["--api", &stack.urls.api])
+        .args(["--token", &token])
+        .arg("--image")
+        .arg(fixture("progressive.jpg"))
+        .arg("--not-image")
+        .arg(fixture("text.jpg"))
+        .arg("--screenshot")
+        .arg(&screenshot)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{report}");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(results["avatar"]["width"], 512);
+    assert!(results["avatar"]["src"]
+        .as_str()
+        .unwrap()
+        .starts_with(&stack.urls.cdn));
+    assert!(results["foreignStatus"]
+        .as_str()
+        .unwrap()
+        .contains("Upload failed"));
+    assert!(
+        is_png(&screenshot),
+        "screenshot at {}",
+        screenshot.display()
+    );
+}
+
+fn is_png(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.starts_with(b"\x89PNG"))
+}

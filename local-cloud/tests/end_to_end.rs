@@ -1,0 +1,210 @@
+//! The pipeline as a user meets it, on the local cloud: the API (JWT, CORS, routes), a presigned upload to an S3
+//! that checks signatures, the S3 event, the resize handler, and the avatar on the CDN URL.
+//!
+//! One test, one stack (starting it applies envs/local, about a minute), several steps in order.
+
+use std::time::{Duration, Instant};
+
+use local_cloud::client::Client;
+use local_cloud::{Stack, StackOptions};
+use serde_json::json;
+
+const ALICE: &str = "0b8e2f4c-1d3a-4c5e-8f7a-9b0c1d2e3f40";
+const BOB: &str = "7c6d5e4f-3a2b-4c1d-9e8f-0a1b2c3d4e5f";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = test_support::repo_root()
+        .join("lambdas/avatar-resize/tests/hostile")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// Asserts `bytes` are a `size`×`size` JPEG.
+fn assert_avatar(bytes: &[u8], size: u32) {
+    let format = image::guess_format(bytes).unwrap_or_else(|err| {
+        panic!(
+            "not an image ({err}): {} bytes, {:?}",
+            bytes.len(),
+            &bytes[..bytes.len().min(64)]
+        )
+    });
+    assert_eq!(format, image::ImageFormat::Jpeg);
+    let decoded = image::load_from_memory(bytes).expect("the avatar decodes");
+    assert_eq!((decoded.width(), decoded.height()), (size, size));
+}
+
+/// Waits until the resizer's `avatar-status` tag on an original is `expected` (`processed` or `rejected`).
+fn wait_for_status(stack: &Stack, key: &str, expected: &str) {
+    let s3 = stack.s3();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let tags = stack
+            .block_on(
+                s3.get_object_tagging()
+                    .bucket(&stack.config.buckets.uploads)
+                    .key(key)
+                    .send(),
+            )
+            .and_then(Result::ok)
+            .map(|out| out.tag_set)
+            .unwrap_or_default();
+        let status = tags
+            .iter()
+            .find(|t| t.key == "avatar-status")
+            .map(|t| t.value.clone());
+        if status.as_deref() == Some(expected) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "avatar-status of {key} is {status:?}, not {expected:?}, after 15 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn uploads_through_the_api_become_avatars_on_the_cdn() {
+    let stack = Stack::start(StackOptions::default()).unwrap_or_else(|err| panic!("{err:#}"));
+    let client = Client::new(&stack.urls.api);
+    let alice = stack.token(ALICE).expect("token");
+    let upload_body = json!({ "content_type": "image/jpeg", "content_length": 1000 });
+
+    // The API: no token, a forged token, an unknown route.
+    let answer = client.key_upload(None, &upload_body).unwrap();
+    assert_eq!(answer.status, 401, "no token");
+    let forged = format!("{}x", &alice[..alice.len() - 1]);
+    assert_eq!(
+        client
+            .key_upload(Some(&forged), &upload_body)
+            .unwrap()
+            .status,
+        401,
+        "forged signature"
+    );
+    assert_eq!(
+        client
+            .get(&format!("{}/avatars/nope", stack.urls.api))
+            .unwrap()
+            .status,
+        404
+    );
+
+    // CORS as configured: the app's origin may call the API, another origin may not.
+    let route = format!("{}/avatars/key_upload", stack.urls.api);
+    let allowed = &stack.config.api.cors_origins[0];
+    let preflight = client.preflight(&route, allowed).unwrap();
+    assert_eq!(preflight.allow_origin.as_deref(), Some(allowed.as_str()));
+    let foreign = client.preflight(&route, "http://evil.example").unwrap();
+    assert_eq!(
+        foreign.allow_origin, None,
+        "a foreign origin gets no CORS grant"
+    );
+
+    // A JPEG: the avatar appears on the CDN as a 512×512 JPEG within a few seconds.
+    let started = Instant::now();
+    let upload = client
+        .upload(&alice, "image/jpeg", &fixture("progressive.jpg"))
+        .unwrap();
+    let avatar_url = upload["avatar_url"].as_str().unwrap().to_owned();
+    assert!(
+        avatar_url.starts_with(&stack.urls.cdn),
+        "{avatar_url} is on the local CDN"
+    );
+    assert!(avatar_url.ends_with(&format!("/avatars/{ALICE}.jpg")));
+    let first = client
+        .wait_for_new(&avatar_url, None, Duration::from_secs(10))
+        .unwrap();
+    eprintln!("JPEG upload → avatar on the CDN in {:?}", started.elapsed());
+    assert_avatar(&first.body, 512);
+
+    // A PNG with alpha, then a WebP, by the same user: each replaces the avatar, and the CDN serves the new one.
+    let second_upload = client
+        .upload(&alice, "image/png", &fixture("palette_trns.png"))
+        .unwrap();
+    let second = client
+        .wait_for_new(&avatar_url, first.etag.as_deref(), Duration::from_secs(10))
+        .unwrap();
+    assert_avatar(&second.body, 512);
+    assert_ne!(
+        second.body, first.body,
+        "the PNG replaced the JPEG's avatar"
+    );
+    assert_eq!(second_upload["key"], upload["key"], "one original per user");
+
+    client
+        .upload(&alice, "image/webp", &fixture("lossless_alpha.webp"))
+        .unwrap();
+    let third = client
+        .wait_for_new(&avatar_url, second.etag.as_deref(), Duration::from_secs(10))
+        .unwrap();
+    assert_avatar(&third.body, 512);
+
+    // Not an image (declared as a JPEG): rejected, and the avatar stays the WebP's.
+    let key = upload["key"].as_str().unwrap().to_owned();
+    client
+        .upload(&alice, "image/jpeg", &fixture("text.jpg"))
+        .unwrap();
+    wait_for_status(&stack, &key, "rejected");
+    let after = client.get(&avatar_url).unwrap();
+    assert_eq!(after.status, 200);
+    assert_eq!(
+        after.etag, third.etag,
+        "a bad upload leaves the current avatar untouched"
+    );
+    assert_eq!(after.body, third.body);
+
+    // Another user's avatar is separate, and Alice's URL cannot be used to overwrite it.
+    let bob = stack.token(BOB).unwrap();
+    let bob_upload = client
+        .upload(&bob, "image/jpeg", &fixture("orientation_6.jpg"))
+        .unwrap();
+    let bob_url = bob_upload["avatar_url"].as_str().unwrap();
+    client
+        .wait_for_new(bob_url, None, Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(
+        client.get(&avatar_url).unwrap().etag,
+        third.etag,
+        "Bob's upload left Alice's avatar alone"
+    );
+
+    // S3 checks what the URL was signed for: a different size, type or key is refused.
+    let bytes = fixture("progressive.jpg");
+    let granted = client
+        .key_upload(
+            Some(&alice),
+            &json!({ "content_type": "image/jpeg", "content_length": bytes.len() }),
+        )
+        .unwrap()
+        .json();
+    let longer = [bytes.as_slice(), b"extra"].concat();
+    assert_eq!(
+        client.put_presigned(&granted, &longer).unwrap().status,
+        403,
+        "other size"
+    );
+    let mut other_type = granted.clone();
+    for (name, value) in other_type["headers"].as_object_mut().unwrap() {
+        if name.eq_ignore_ascii_case("content-type") {
+            *value = json!("image/png");
+        }
+    }
+    assert_eq!(
+        client.put_presigned(&other_type, &bytes).unwrap().status,
+        403,
+        "other type"
+    );
+    let mut other_key = granted.clone();
+    other_key["url"] = json!(granted["url"].as_str().unwrap().replace(ALICE, BOB));
+    assert_eq!(
+        client.put_presigned(&other_key, &bytes).unwrap().status,
+        403,
+        "other key"
+    );
+    assert_eq!(
+        client.put_presigned(&granted, &bytes).unwrap().status,
+        200,
+        "as signed"
+    );
+}

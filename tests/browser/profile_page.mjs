@@ -1,0 +1,73 @@
+// The profile page in headless Chromium, driven by playwright-core (run by local-cloud/tests/browser.rs).
+//
+// 1. From the allowed origin: sign in with the token, pick a non-image (refused before upload, "Wrong type"),
+//    pick a JPEG, see progress and then the processed 512×512 avatar. Screenshot.
+// 2. From an origin the config does not allow: the same upload fails on CORS and the page says so.
+//
+// usage: node profile_page.mjs --page URL --foreign URL --api URL --token T --image FILE --not-image FILE --screenshot PNG
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../../tools/node/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+for (const name of ['page', 'foreign', 'api', 'token', 'image', 'not-image', 'screenshot']) {
+  if (!args[name]) throw new Error(`--${name} is required`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+});
+const results = {};
+let failure;
+try {
+  const page = await browser.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+
+  await page.goto(`${args.page}/#token=${args.token}`);
+  await page.waitForSelector('#profile:not([hidden])');
+
+  await page.setInputFiles('#file', args['not-image']);
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Wrong type'));
+  results.notImage = await page.textContent('#status');
+
+  await page.setInputFiles('#file', args.image);
+  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Uploading'), null, { timeout: 10_000 });
+  results.sawProgress = true;
+  await page.waitForFunction(() => document.querySelector('#status').className === 'ok', null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('#avatar').complete && document.querySelector('#avatar').naturalWidth > 0);
+  results.avatar = await page.evaluate(() => {
+    const img = document.querySelector('#avatar');
+    return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+  });
+  if (results.avatar.width !== 512 || results.avatar.height !== 512) {
+    throw new Error(`the avatar is ${results.avatar.width}×${results.avatar.height}, not 512×512`);
+  }
+  results.status = await page.textContent('#status');
+  await page.screenshot({ path: args.screenshot, fullPage: true });
+
+  const foreign = await browser.newPage();
+  const foreignConsole = [];
+  foreign.on('console', (m) => foreignConsole.push(m.text()));
+  await foreign.goto(`${args.foreign}/#token=${args.token}`);
+  await foreign.waitForSelector('#profile:not([hidden])');
+  await foreign.setInputFiles('#file', args.image);
+  await foreign.waitForFunction(() => document.querySelector('#status').className === 'error', null, { timeout: 15_000 });
+  results.foreignStatus = await foreign.textContent('#status');
+  results.foreignCorsMessage = foreignConsole.find((t) => t.includes(`${args.api}/avatars/key_upload`) && /CORS policy/.test(t)) ?? null;
+  if (!results.foreignCorsMessage) throw new Error(`no CORS refusal of the API call in the console: ${JSON.stringify(foreignConsole)}`);
+  await foreign.screenshot({ path: args.screenshot.replace(/\.png$/, '-foreign-origin.png'), fullPage: true });
+  results.consoleErrors = consoleErrors;
+} catch (err) {
+  failure = err;
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(results, null, 2));
+if (failure) {
+  console.error(`browser check failed: ${failure.message}`);
+  process.exit(1);
+}
