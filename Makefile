@@ -17,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup node-tools generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -33,7 +33,26 @@ setup: $(VENV)/.installed ## Install the Python tools (moto, checkov) into .venv
 tools/node/node_modules/.package-lock.json: tools/node/package-lock.json
 	npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
 
-node-tools: tools/node/node_modules/.package-lock.json ## Install the Node tools (sharp for the benchmark, s3rver for tests) into tools/node
+node-tools: tools/node/node_modules/.package-lock.json ## Install the Node tools (sharp, s3rver, playwright-core) into tools/node
+
+chromium: ## Check for Chromium (the browser test's browser); installs Debian's package when run as root
+	@command -v chromium >/dev/null || [ -x "$${CHROMIUM:-/nonexistent}" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "the browser test needs Chromium: sudo apt-get install chromium (or set CHROMIUM=/path/to/chrome)" >&2; exit 1; \
+	  fi; }
+
+demo: setup node-tools ## The whole pipeline locally (moto, s3rver, envs/local, Lambdas, page); prints the page URL, Ctrl-C stops
+	cargo run --quiet --locked -p local-cloud -- demo
+
+demo-check: setup node-tools ## The demo's stack through one scripted upload, then exit (non-zero if the avatar does not appear)
+	cargo run --quiet --locked -p local-cloud -- demo --check
+
+token: ## Print a token from the local development issuer: make token SUB=<uuid>
+	@test -n "$(SUB)" || { echo "usage: make token SUB=<uuid>" >&2; exit 2; }
+	@cargo run --quiet --locked -p local-cloud -- token --sub "$(SUB)"
 
 generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
 	$(GENERATOR) --env $(ENV)
@@ -69,13 +88,13 @@ plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment
 apply: ## Apply the plan saved by `make plan ENV=...`
 	terraform -chdir=envs/$(ENV) apply -input=false $(ENV).tfplan
 
-test: setup node-tools ## Everything: generated output, Terraform (fmt, validate, module tests), checkov, Rust tests
+test: setup node-tools chromium ## Everything: generated output, Terraform, checkov, Rust tests, the local cloud end to end and in a browser
 	$(MAKE) --no-print-directory check-generated
 	bash tests/terraform.sh
 	bash tests/checkov.sh
 	$(MAKE) --no-print-directory test-rust
 
-test-rust: ## Rust unit, snapshot and CLI tests (needs terraform and .venv for moto)
+test-rust: ## Rust tests, local-cloud ones included (needs terraform, .venv, tools/node and Chromium: `make test` installs them)
 	cargo test --workspace --locked
 
 fmt: ## Format Rust and Terraform

@@ -88,9 +88,25 @@ fn demo(check: bool) -> anyhow::Result<()> {
         return scripted_upload(&stack, &token);
     }
     println!("Running; press Ctrl-C to stop everything.");
-    stack.block_on(tokio::signal::ctrl_c());
+    stack.block_on(shutdown_signal());
     println!("Stopping.");
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM: either way the stack drops and stops moto and s3rver.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// One upload through the public interfaces, as the page does it.

@@ -1,6 +1,7 @@
 //! The profile page in a real browser (headless Chromium through playwright-core): from an allowed origin a JPEG
 //! becomes the 512×512 avatar on the page; from an origin outside the config the upload fails on CORS.
 //! Screenshots land in `target/test-artifacts/`.
+#![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

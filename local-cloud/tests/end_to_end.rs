@@ -2,6 +2,7 @@
 //! that checks signatures, the S3 event, the resize handler, and the avatar on the CDN URL.
 //!
 //! One test, one stack (starting it applies envs/local, about a minute), several steps in order.
+#![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
 use std::time::{Duration, Instant};
 

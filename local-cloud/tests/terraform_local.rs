@@ -1,5 +1,6 @@
 //! `envs/local` against the local cloud: apply, then a plan with no changes (no perpetual diff from emulator gaps),
 //! then destroy, after which moto holds no bucket, function, API, distribution, role, log group or queue.
+#![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
 use std::collections::BTreeMap;
 use std::process::Command;
