@@ -1,0 +1,25 @@
+//! The Lambda entry point: the database URL's source once per cold start, then one handler per request.
+#![recursion_limit = "256"] // the runtime's service future around the handler's nests deeply
+
+use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use profile_api::database::Database;
+use profile_api::handler::ProfileApi;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let source = profile_api::url_source_from_env()
+        .await
+        .inspect_err(|err| tracing::error!(err, "cold start failed"))?;
+    let api = ProfileApi {
+        database: Database::new(source),
+    };
+    let api = &api;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+            Ok::<_, Error>(api.handle(event.payload).await)
+        },
+    ))
+    .await
+}

@@ -1,0 +1,104 @@
+//! Where the database is and one connection to it, kept for the life of the execution environment.
+//!
+//! The URL comes from `DATABASE_URL` (local runs, tests) or from the SSM SecureString named by
+//! `DATABASE_URL_PARAMETER` (AWS), read once per cold start, on first use; a failed read is retried by the next
+//! request. Errors name what failed, never the URL (it holds the password).
+
+use tokio::sync::{Mutex, OnceCell};
+use tokio_postgres::{Client, NoTls};
+
+/// Where the URL comes from.
+#[derive(Debug, Clone)]
+pub enum UrlSource {
+    /// The URL itself (`DATABASE_URL`).
+    Direct(String),
+    /// The name of an SSM SecureString parameter holding it (`DATABASE_URL_PARAMETER`).
+    Ssm {
+        client: aws_sdk_ssm::Client,
+        parameter: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error("reading the database URL from SSM parameter {parameter}: {reason}")]
+    Parameter { parameter: String, reason: String },
+    #[error("connecting to the database: {0}")]
+    Connect(String),
+    #[error("database query: {0}")]
+    Query(#[from] tokio_postgres::Error),
+}
+
+pub struct Database {
+    source: UrlSource,
+    url: OnceCell<String>,
+    client: Mutex<Option<Client>>,
+}
+
+impl Database {
+    pub fn new(source: UrlSource) -> Self {
+        Self {
+            source,
+            url: OnceCell::new(),
+            client: Mutex::new(None),
+        }
+    }
+
+    /// Runs `work` with a live connection, connecting (again) when there is none or it was closed.
+    pub async fn with_client<T, F>(&self, work: F) -> Result<T, DatabaseError>
+    where
+        F: for<'c> FnOnce(
+            &'c Client,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<T, tokio_postgres::Error>> + Send + 'c>,
+        >,
+    {
+        let mut guard = self.client.lock().await;
+        if guard.as_ref().is_none_or(Client::is_closed) {
+            *guard = Some(self.connect().await?);
+        }
+        let client = guard
+            .as_ref()
+            .ok_or_else(|| DatabaseError::Connect("no connection".to_owned()))?;
+        Ok(work(client).await?)
+    }
+
+    async fn connect(&self) -> Result<Client, DatabaseError> {
+        let url = self.url.get_or_try_init(|| self.read_url()).await?;
+        // Connection errors from tokio-postgres name the host and the cause, not the password.
+        let (client, connection) = tokio_postgres::connect(url, NoTls)
+            .await
+            .map_err(|err| DatabaseError::Connect(err.to_string()))?;
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::warn!(%err, "database connection closed");
+            }
+        });
+        Ok(client)
+    }
+
+    async fn read_url(&self) -> Result<String, DatabaseError> {
+        match &self.source {
+            UrlSource::Direct(url) => Ok(url.clone()),
+            UrlSource::Ssm { client, parameter } => {
+                let failed = |reason: String| DatabaseError::Parameter {
+                    parameter: parameter.clone(),
+                    reason,
+                };
+                let output = client
+                    .get_parameter()
+                    .name(parameter)
+                    .with_decryption(true)
+                    .send()
+                    .await
+                    .map_err(|err| {
+                        failed(aws_sdk_ssm::error::DisplayErrorContext(err).to_string())
+                    })?;
+                output
+                    .parameter
+                    .and_then(|p| p.value)
+                    .ok_or_else(|| failed("the parameter has no value".to_owned()))
+            }
+        }
+    }
+}

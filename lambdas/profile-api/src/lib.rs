@@ -1,0 +1,30 @@
+//! The profile endpoints and the database schema they need.
+//!
+//! - [`migrations`]: ordered, reversible SQL migrations and the migrator (`profile-migrate`).
+//! - [`profile`]: the update body and its rules.
+//! - [`database`]: the URL (env or SSM) and one connection per execution environment.
+//! - [`handler`]: claims → query → JSON.
+//!
+//! The JWT is verified by the HTTP API's authorizer before this function runs; CORS is the HTTP API's too.
+
+pub mod database;
+pub mod handler;
+pub mod migrations;
+pub mod profile;
+
+use database::UrlSource;
+
+/// `DATABASE_URL` when set (local runs), else the SSM parameter named by `DATABASE_URL_PARAMETER`.
+pub async fn url_source_from_env() -> Result<UrlSource, String> {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return Ok(UrlSource::Direct(url));
+    }
+    let parameter = std::env::var("DATABASE_URL_PARAMETER").map_err(|_| {
+        "set DATABASE_URL or DATABASE_URL_PARAMETER (an SSM SecureString name)".to_owned()
+    })?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Ok(UrlSource::Ssm {
+        client: aws_sdk_ssm::Client::new(&sdk),
+        parameter,
+    })
+}

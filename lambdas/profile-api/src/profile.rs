@@ -1,0 +1,143 @@
+//! The body of `POST /api/profile/update` and its rules. Every problem is reported, each with a stable code.
+
+use serde::{Deserialize, Serialize};
+
+pub const DISPLAY_NAME_MAX_CHARS: usize = 64;
+pub const BIO_MAX_CHARS: usize = 280;
+
+/// What the client sends. Unknown fields are refused (a typo must not silently drop an edit).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+}
+
+/// A validated edit: the display name trimmed, the bio trimmed (an empty bio is stored as NULL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub bio: Option<String>,
+}
+
+/// One rule broken, as the 422 body lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl UpdateRequest {
+    /// Checks every rule and returns every problem, not only the first.
+    pub fn validate(self) -> Result<ProfileUpdate, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let display_name = self.display_name.unwrap_or_default();
+        let display_name = display_name.trim();
+        let name_chars = display_name.chars().count();
+        if name_chars == 0 {
+            problems.push(problem(
+                "display_name",
+                "display_name_blank",
+                "a display name is required".to_owned(),
+            ));
+        } else if name_chars > DISPLAY_NAME_MAX_CHARS {
+            problems.push(problem(
+                "display_name",
+                "display_name_too_long",
+                format!("at most {DISPLAY_NAME_MAX_CHARS} characters, got {name_chars}"),
+            ));
+        }
+        if display_name.chars().any(char::is_control) {
+            problems.push(problem(
+                "display_name",
+                "display_name_control_characters",
+                "no control characters (tabs, line breaks, …)".to_owned(),
+            ));
+        }
+
+        let bio = self.bio.unwrap_or_default();
+        let bio = bio.trim();
+        let bio_chars = bio.chars().count();
+        if bio_chars > BIO_MAX_CHARS {
+            problems.push(problem(
+                "bio",
+                "bio_too_long",
+                format!("at most {BIO_MAX_CHARS} characters, got {bio_chars}"),
+            ));
+        }
+        // Line breaks are part of a bio; every other control character is refused.
+        if bio.chars().any(|c| c.is_control() && c != '\n') {
+            problems.push(problem(
+                "bio",
+                "bio_control_characters",
+                "no control characters other than line breaks".to_owned(),
+            ));
+        }
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(ProfileUpdate {
+            display_name: display_name.to_owned(),
+            bio: (!bio.is_empty()).then(|| bio.to_owned()),
+        })
+    }
+}
+
+fn problem(field: &'static str, code: &'static str, message: String) -> Problem {
+    Problem {
+        field,
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn codes(name: Option<&str>, bio: Option<&str>) -> Vec<&'static str> {
+        let request = UpdateRequest {
+            display_name: name.map(String::from),
+            bio: bio.map(String::from),
+        };
+        match request.validate() {
+            Ok(_) => vec![],
+            Err(problems) => problems.iter().map(|p| p.code).collect(),
+        }
+    }
+
+    #[test]
+    fn every_rule_and_every_problem_at_once() {
+        assert_eq!(codes(Some("  Ada  "), Some("")), Vec::<&str>::new());
+        assert_eq!(codes(None, None), ["display_name_blank"]);
+        assert_eq!(codes(Some("   "), None), ["display_name_blank"]);
+        assert_eq!(
+            codes(Some(&"é".repeat(64)), Some(&"x".repeat(280))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes(Some(&"é".repeat(65)), Some(&"x".repeat(281))),
+            ["display_name_too_long", "bio_too_long"]
+        );
+        assert_eq!(
+            codes(Some("a\tb"), Some("line\nbreak\u{7}")),
+            ["display_name_control_characters", "bio_control_characters"]
+        );
+        assert_eq!(codes(Some("Ada"), Some("two\nlines")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn values_are_trimmed_and_an_empty_bio_is_none() {
+        let update = UpdateRequest {
+            display_name: Some("  Ada Lovelace \n".into()),
+            bio: Some("   ".into()),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(update.display_name, "Ada Lovelace");
+        assert_eq!(update.bio, None);
+    }
+}

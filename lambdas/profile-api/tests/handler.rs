@@ -1,0 +1,173 @@
+//! The endpoint against a real Postgres: success, every error status, SQL injection stored literally, and a
+//! database that cannot be reached answering 503 without leaking its URL.
+#![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use profile_api::database::{Database, UrlSource};
+use profile_api::handler::{ProfileApi, GET_ROUTE, UPDATE_ROUTE};
+use profile_api::migrations::Migrator;
+use serde_json::{json, Value};
+
+const SUB: &str = "3f0d6e2a-5b1c-4f8e-9a7d-2c4b6e8f0a1b";
+
+fn event(route: &str, sub: Option<&str>, body: Option<&str>) -> ApiGatewayV2httpRequest {
+    let claims = sub.map_or_else(|| json!({}), |s| json!({ "sub": s }));
+    serde_json::from_value(json!({
+        "version": "2.0",
+        "routeKey": route,
+        "rawPath": route.split_once(' ').unwrap().1,
+        "rawQueryString": "",
+        "headers": { "content-type": "application/json" },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "test",
+            "authorizer": { "jwt": { "claims": claims, "scopes": null } },
+            "domainName": "test",
+            "domainPrefix": "test",
+            "http": { "method": route.split_once(' ').unwrap().0, "path": "/", "protocol": "HTTP/1.1",
+                      "sourceIp": "127.0.0.1", "userAgent": "test" },
+            "requestId": "1",
+            "routeKey": route,
+            "stage": "$default",
+            "timeEpoch": 0
+        },
+        "body": body,
+        "isBase64Encoded": false
+    }))
+    .unwrap()
+}
+
+fn body(response: &ApiGatewayV2httpResponse) -> Value {
+    match &response.body {
+        Some(Body::Text(text)) => serde_json::from_str(text).unwrap(),
+        other => panic!("expected a JSON body, got {other:?}"),
+    }
+}
+
+async fn seeded(url: &str) -> ProfileApi {
+    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    Migrator::embedded()
+        .unwrap()
+        .migrate(&mut client)
+        .await
+        .unwrap();
+    client
+        .execute(
+            "INSERT INTO public.users (handle, display_name, cognito_user_id) VALUES ('ada', 'Ada', $1)",
+            &[&SUB],
+        )
+        .await
+        .unwrap();
+    ProfileApi {
+        database: Database::new(UrlSource::Direct(url.to_owned())),
+    }
+}
+
+#[tokio::test]
+async fn every_status_of_the_contract() {
+    let pg = test_support::start_postgres();
+    let api = seeded(&pg.url("postgres")).await;
+    let update = |b: Value| event(UPDATE_ROUTE, Some(SUB), Some(&b.to_string()));
+
+    let ok = api
+        .handle(update(
+            json!({ "display_name": "  Ada Lovelace ", "bio": "Analyst.\nPoet." }),
+        ))
+        .await;
+    assert_eq!(ok.status_code, 200, "{:?}", ok.body);
+    let profile = body(&ok);
+    assert_eq!(profile["handle"], "ada");
+    assert_eq!(profile["display_name"], "Ada Lovelace");
+    assert_eq!(profile["bio"], "Analyst.\nPoet.");
+    assert_eq!(profile["uuid"].as_str().unwrap().len(), 36);
+
+    let read = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
+    assert_eq!(read.status_code, 200);
+    assert_eq!(body(&read), profile, "GET returns what the update stored");
+
+    let invalid = api
+        .handle(update(
+            json!({ "display_name": " ", "bio": "x".repeat(281) }),
+        ))
+        .await;
+    assert_eq!(invalid.status_code, 422);
+    let problems: Vec<String> = body(&invalid)["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(problems, ["display_name_blank", "bio_too_long"]);
+    assert_eq!(
+        body(&api.handle(event(GET_ROUTE, Some(SUB), None)).await),
+        profile,
+        "a 422 changes nothing"
+    );
+
+    let malformed = api
+        .handle(event(UPDATE_ROUTE, Some(SUB), Some("{\"display_name\":")))
+        .await;
+    assert_eq!(
+        (malformed.status_code, body(&malformed)["error"].clone()),
+        (400, json!("malformed_json"))
+    );
+    let unknown_field = api
+        .handle(update(json!({ "display_name": "A", "handle": "root" })))
+        .await;
+    assert_eq!(
+        unknown_field.status_code, 400,
+        "a field the endpoint does not edit is refused"
+    );
+
+    let nobody = api
+        .handle(event(
+            UPDATE_ROUTE,
+            Some("someone-else"),
+            Some("{\"display_name\":\"X\"}"),
+        ))
+        .await;
+    assert_eq!(
+        (nobody.status_code, body(&nobody)["error"].clone()),
+        (404, json!("user_not_found"))
+    );
+    let anonymous = api.handle(event(GET_ROUTE, None, None)).await;
+    assert_eq!(anonymous.status_code, 401);
+}
+
+#[tokio::test]
+async fn sql_injection_attempts_are_stored_literally() {
+    let pg = test_support::start_postgres();
+    let api = seeded(&pg.url("postgres")).await;
+    let name = "Robert'); DROP TABLE users;--";
+    let bio = "' OR '1'='1'; UPDATE users SET handle = 'pwned' WHERE ''='";
+    let body_text = json!({ "display_name": name, "bio": bio }).to_string();
+    let response = api
+        .handle(event(UPDATE_ROUTE, Some(SUB), Some(&body_text)))
+        .await;
+    assert_eq!(response.status_code, 200);
+    let stored = body(&api.handle(event(GET_ROUTE, Some(SUB), None)).await);
+    assert_eq!(stored["display_name"], name);
+    assert_eq!(stored["bio"], bio);
+    assert_eq!(stored["handle"], "ada", "no statement ran from the input");
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_503_without_the_url() {
+    let port = test_support::free_port();
+    let secret_url = format!("postgres://app:s3cret-password@127.0.0.1:{port}/profiles");
+    let api = ProfileApi {
+        database: Database::new(UrlSource::Direct(secret_url)),
+    };
+    let response = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
+    assert_eq!(response.status_code, 503);
+    let text = serde_json::to_string(&body(&response)).unwrap();
+    assert_eq!(body(&response)["error"], "database_unavailable");
+    assert!(
+        !text.contains("s3cret") && !text.contains("127.0.0.1"),
+        "{text}"
+    );
+}
