@@ -9,6 +9,7 @@ module "http_api" {
       "http://localhost:8080"
     ]
     allow_methods = [
+      "GET",
       "POST"
     ]
     allow_headers = [
@@ -22,6 +23,10 @@ module "http_api" {
     "avatar-pipeline-local"
   ]
   routes = {
+    "GET /api/profile" = {
+      function_name = module.profile_api.lambda_function_name
+      invoke_arn    = module.profile_api.lambda_function_invoke_arn
+    }
     "POST /api/profile/update" = {
       function_name = module.profile_api.lambda_function_name
       invoke_arn    = module.profile_api.lambda_function_invoke_arn

@@ -81,15 +81,24 @@ module "upload_url" {
 }
 
 module "profile_api" {
-  source                = "../../modules/lambda-function"
-  function_name         = "cruddur-local-profile-api"
-  description           = "Reads and updates the signed-in user's profile"
-  zip_path              = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
-  architecture          = "arm64"
-  memory_mb             = 256
-  timeout_seconds       = 10
-  log_retention_days    = 1
-  local_emulator        = true
-  environment_variables = {}
-  policy_statements     = []
+  source             = "../../modules/lambda-function"
+  function_name      = "cruddur-local-profile-api"
+  description        = "Reads and updates the signed-in user's profile"
+  zip_path           = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
+  architecture       = "arm64"
+  memory_mb          = 256
+  timeout_seconds    = 10
+  log_retention_days = 1
+  local_emulator     = true
+  environment_variables = {
+    DATABASE_URL_PARAMETER = "/cruddur/local/profile-database-url"
+  }
+  policy_statements = [
+    {
+      Sid      = "ReadDatabaseUrl"
+      Effect   = "Allow"
+      Action   = "ssm:GetParameter"
+      Resource = "arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/local/profile-database-url"
+    }
+  ]
 }

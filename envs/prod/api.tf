@@ -9,6 +9,7 @@ module "http_api" {
       "https://www.cruddur.example.com"
     ]
     allow_methods = [
+      "GET",
       "POST"
     ]
     allow_headers = [
@@ -22,6 +23,10 @@ module "http_api" {
     "7prod0clientid0example0000"
   ]
   routes = {
+    "GET /api/profile" = {
+      function_name = module.profile_api.lambda_function_name
+      invoke_arn    = module.profile_api.lambda_function_invoke_arn
+    }
     "POST /api/profile/update" = {
       function_name = module.profile_api.lambda_function_name
       invoke_arn    = module.profile_api.lambda_function_invoke_arn

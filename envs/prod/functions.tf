@@ -81,15 +81,24 @@ module "upload_url" {
 }
 
 module "profile_api" {
-  source                = "../../modules/lambda-function"
-  function_name         = "cruddur-prod-profile-api"
-  description           = "Reads and updates the signed-in user's profile"
-  zip_path              = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
-  architecture          = "arm64"
-  memory_mb             = 256
-  timeout_seconds       = 10
-  reserved_concurrency  = 20
-  log_retention_days    = 365
-  environment_variables = {}
-  policy_statements     = []
+  source               = "../../modules/lambda-function"
+  function_name        = "cruddur-prod-profile-api"
+  description          = "Reads and updates the signed-in user's profile"
+  zip_path             = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
+  architecture         = "arm64"
+  memory_mb            = 256
+  timeout_seconds      = 10
+  reserved_concurrency = 20
+  log_retention_days   = 365
+  environment_variables = {
+    DATABASE_URL_PARAMETER = "/cruddur/prod/profile-database-url"
+  }
+  policy_statements = [
+    {
+      Sid      = "ReadDatabaseUrl"
+      Effect   = "Allow"
+      Action   = "ssm:GetParameter"
+      Resource = "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
+    }
+  ]
 }

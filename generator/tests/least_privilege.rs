@@ -86,3 +86,74 @@ fn issue_4_upload_url_may_only_put_originals() {
         assert_eq!(target, "module.upload_url.lambda_function_name", "{env}");
     }
 }
+
+#[test]
+fn issue_6_profile_api_may_only_read_its_database_url() {
+    for env in ["dev", "prod", "local"] {
+        let config = common::parse_ok(
+            &common::repo_root().join(format!("envs/{env}/config.toml")),
+            env,
+        );
+        let functions = generated(env, "functions.tf");
+        let profile = module(&functions, "profile_api");
+        let Expression::Array(statements) = attribute(profile, "policy_statements") else {
+            panic!("policy_statements is not a list");
+        };
+        assert_eq!(
+            statements.len(),
+            1,
+            "{env}: no KMS key named, so only SSM: {statements:?}"
+        );
+        assert_eq!(
+            field(&statements[0], "Action"),
+            Some(&Expression::from("ssm:GetParameter"))
+        );
+        let expected = format!(
+            "arn:aws:ssm:{}:{}:parameter{}",
+            config.environment.region, config.environment.account_id, config.database.url_parameter
+        );
+        assert_eq!(
+            field(&statements[0], "Resource"),
+            Some(&Expression::from(expected.as_str())),
+            "{env}: one parameter, never a wildcard"
+        );
+        let env_vars = attribute(profile, "environment_variables");
+        assert_eq!(
+            field(env_vars, "DATABASE_URL_PARAMETER"),
+            Some(&Expression::from(config.database.url_parameter.as_str()))
+        );
+    }
+}
+
+#[test]
+fn issue_6_a_kms_key_adds_decrypt_through_ssm_only_and_a_vpc_its_attributes() {
+    let text = std::fs::read_to_string(common::repo_root().join("envs/dev/config.toml")).unwrap()
+        + "\n[database]\nurl_parameter = \"/cruddur/dev/db\"\n\
+           kms_key_arn = \"arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n\
+           subnet_ids = [\"subnet-0123456789abcdef0\"]\nsecurity_group_ids = [\"sg-0123456789abcdef0\"]\n";
+    let config =
+        generator::config::parse("dev/config.toml", "dev", &text).unwrap_or_else(|e| panic!("{e}"));
+    let files = generator::output::generate(&config).expect("generates");
+    let functions = files.iter().find(|f| f.name == "functions.tf").unwrap();
+    let body = hcl::parse(&functions.contents).unwrap();
+    let profile = module(&body, "profile_api");
+    let Expression::Array(statements) = attribute(profile, "policy_statements") else {
+        panic!("policy_statements is not a list");
+    };
+    let decrypt = &statements[1];
+    assert_eq!(
+        field(decrypt, "Action"),
+        Some(&Expression::from("kms:Decrypt"))
+    );
+    let condition = field(decrypt, "Condition").expect("Condition").to_string();
+    assert!(
+        condition.contains("ssm.us-east-1.amazonaws.com"),
+        "{condition}"
+    );
+    assert!(attribute(profile, "vpc_subnet_ids")
+        .to_string()
+        .contains("subnet-0123456789abcdef0"));
+    assert!(attribute(profile, "vpc_security_group_ids")
+        .to_string()
+        .contains("sg-0123456789abcdef0"));
+}

@@ -4,7 +4,7 @@
 
 resource "aws_lambda_function" "this" {
   # checkov:skip=CKV_AWS_116:Failed asynchronous events go to an SQS on-failure destination (aws_lambda_function_event_invoke_config), which carries more context than a DLQ; synchronous (HTTP API) invocations have no DLQ semantics.
-  # checkov:skip=CKV_AWS_117:The functions only call public AWS APIs (S3, CloudFront); a VPC would add NAT cost and cold-start latency without isolating anything.
+  # checkov:skip=CKV_AWS_117:A VPC is opt-in (var.vpc_subnet_ids, from the config's database section): the avatar functions only call public AWS APIs, where a VPC would add NAT cost and cold-start latency without isolating anything.
   # checkov:skip=CKV_AWS_173:Environment variables hold bucket names and limits, never secrets; the AWS-managed key already encrypts them at rest.
   # checkov:skip=CKV_AWS_272:Artifacts are built from this repository by CI and pinned by source_code_hash; code signing needs a Signer profile per account and is left to the deploying organisation.
   # checkov:skip=CKV_AWS_115:Reserved concurrency comes from the environment's config (var.reserved_concurrency); new accounts cannot reserve any, so it cannot be forced here.
@@ -28,6 +28,14 @@ resource "aws_lambda_function" "this" {
 
   environment {
     variables = var.environment_variables
+  }
+
+  dynamic "vpc_config" {
+    for_each = length(var.vpc_subnet_ids) > 0 ? [1] : []
+    content {
+      subnet_ids         = var.vpc_subnet_ids
+      security_group_ids = var.vpc_security_group_ids
+    }
   }
 
   # The emulator does not store a logging config (a change on every plan); without one Lambda logs as text to
@@ -123,6 +131,14 @@ resource "aws_iam_role_policy" "this" {
       var.policy_statements,
     )
   })
+}
+
+# A function in a VPC manages its network interfaces (AWS's policy for exactly that).
+resource "aws_iam_role_policy_attachment" "vpc_access" {
+  count = length(var.vpc_subnet_ids) > 0 ? 1 : 0
+
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 }
 
 moved {

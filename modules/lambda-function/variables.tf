@@ -110,3 +110,20 @@ variable "local_emulator" {
   type        = bool
   default     = false
 }
+
+variable "vpc_subnet_ids" {
+  description = "Subnets to run the function in (to reach a database inside a VPC). Empty: no VPC."
+  type        = list(string)
+  default     = []
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups of the function's network interfaces; required with vpc_subnet_ids."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.vpc_security_group_ids) > 0 || length(var.vpc_subnet_ids) == 0
+    error_message = "vpc_security_group_ids is required when vpc_subnet_ids is set."
+  }
+}

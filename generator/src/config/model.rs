@@ -166,6 +166,23 @@ pub struct Cdn {
     pub price_class: String,
 }
 
+/// Where the profile function finds its Postgres database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    /// Name of the SSM SecureString parameter holding `postgres://…` (read once per cold start).
+    pub url_parameter: String,
+    /// The customer-managed KMS key of that parameter; `None` = the AWS-managed `aws/ssm` key.
+    pub kms_key_arn: Option<String>,
+    /// Subnets and security groups the function runs in, when the database is only reachable in a VPC.
+    pub vpc: Option<Vpc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vpc {
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Architecture {
     Arm64,
@@ -211,6 +228,7 @@ pub struct Config {
     pub avatar: Avatar,
     pub api: Api,
     pub cdn: Cdn,
+    pub database: Database,
     pub lambda: Lambdas,
 }
 

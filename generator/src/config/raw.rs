@@ -22,6 +22,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub cdn: RawCdn,
     #[serde(default)]
+    pub database: RawDatabase,
+    #[serde(default)]
     pub lambda: RawLambda,
 }
 
@@ -101,6 +103,15 @@ pub struct RawApi {
 #[serde(deny_unknown_fields)]
 pub struct RawCdn {
     pub price_class: S<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    pub url_parameter: S<String>,
+    pub kms_key_arn: S<String>,
+    pub subnet_ids: Option<Spanned<Vec<Spanned<String>>>>,
+    pub security_group_ids: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

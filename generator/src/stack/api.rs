@@ -12,6 +12,7 @@ use crate::tf::{number, object, string, strings};
 /// Route keys and the module of the Lambda behind each. Every route is behind the JWT authorizer.
 pub const ROUTES: &[(&str, &str)] = &[
     ("POST /avatars/key_upload", names::UPLOAD_URL),
+    ("GET /api/profile", names::PROFILE_API),
     ("POST /api/profile/update", names::PROFILE_API),
 ];
 

@@ -104,15 +104,53 @@ pub fn body(config: &Config) -> Body {
         upload_policy,
     );
 
-    let profile = function(
+    let database = &config.database;
+    let parameter_arn = format!(
+        "arn:aws:ssm:{}:{}:parameter{}",
+        config.environment.region, config.environment.account_id, database.url_parameter
+    );
+    let mut profile_policy = vec![statement(
+        "ReadDatabaseUrl",
+        &["ssm:GetParameter"],
+        string(&parameter_arn),
+    )];
+    if let Some(key) = &database.kms_key_arn {
+        // Only to decrypt through SSM, the one use the function has for the key.
+        profile_policy.push(object([
+            ("Sid", string("DecryptDatabaseUrl")),
+            ("Effect", string("Allow")),
+            ("Action", string("kms:Decrypt")),
+            ("Resource", string(key)),
+            (
+                "Condition",
+                object([(
+                    "StringEquals",
+                    object([(
+                        "kms:ViaService",
+                        string(format!("ssm.{}.amazonaws.com", config.environment.region)),
+                    )]),
+                )]),
+            ),
+        ]));
+    }
+    let mut profile = function(
         config,
         names::PROFILE_API,
         PROFILE_API_BIN,
         "Reads and updates the signed-in user's profile",
         &config.lambda.profile_api,
-        env_vars([]),
-        vec![],
+        env_vars([("DATABASE_URL_PARAMETER", string(&database.url_parameter))]),
+        profile_policy,
     );
+    if let Some(vpc) = &database.vpc {
+        for (name, ids) in [
+            ("vpc_subnet_ids", &vpc.subnet_ids),
+            ("vpc_security_group_ids", &vpc.security_group_ids),
+        ] {
+            let ids = crate::tf::strings(ids.clone());
+            profile.body.0.push(hcl::Attribute::new(name, ids).into());
+        }
+    }
 
     Body::builder()
         .add_block(resize)

@@ -95,3 +95,32 @@ run "rejects_bad_memory_and_retention" {
 
   expect_failures = [var.memory_mb, var.log_retention_days]
 }
+
+run "vpc_is_opt_in_and_brings_its_network_permissions" {
+  command = apply
+
+  variables {
+    vpc_subnet_ids         = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids = ["sg-0123456789abcdef0"]
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this.vpc_config[0].subnet_ids) == "subnet-0123456789abcdef0"
+    error_message = "The function runs in the given subnets."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.vpc_access) == 1
+    error_message = "A function in a VPC needs to manage its network interfaces."
+  }
+}
+
+run "vpc_needs_security_groups" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids = ["subnet-0123456789abcdef0"]
+  }
+
+  expect_failures = [var.vpc_security_group_ids]
+}
