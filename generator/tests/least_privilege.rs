@@ -2,6 +2,8 @@
 //! nothing else, and its route goes through the HTTP API (whose module puts every route behind the JWT
 //! authorizer: `modules/http-api`, asserted by its `terraform test`). Checked on the HCL of every environment.
 
+#![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
+
 mod common;
 
 use hcl::{Body, Expression, ObjectKey};
