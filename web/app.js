@@ -1,5 +1,8 @@
 // The profile page: sign in with a development token, show the avatar, upload a new one.
 //
+// Profile: GET /api/profile fills the form; POST /api/profile/update saves it, and each problem the API lists
+// (422) is shown next to its field.
+//
 // Upload flow (the same as the production app): POST /avatars/key_upload with the file's type and size → a
 // presigned PUT bound to both → PUT the file straight to S3 → poll the avatar's CDN URL (HEAD, ETag exposed by
 // the CDN's CORS headers) until it changes, then show it.
@@ -144,6 +147,85 @@ async function onFile(event) {
   }
 }
 
+const LIMITS = { display_name: 64, bio: 280 };
+
+function countChars(field) {
+  const length = [...$(field).value].length;
+  const counter = $(`${field}-count`);
+  counter.textContent = `${length}/${LIMITS[field]}`;
+  counter.classList.toggle("over", length > LIMITS[field]);
+}
+
+function showFieldErrors(problems) {
+  for (const field of Object.keys(LIMITS)) {
+    const mine = problems.filter((p) => p.field === field);
+    $(`${field}-error`).textContent = mine.map((p) => p.message).join("; ");
+    $(field).setAttribute("aria-invalid", mine.length > 0 ? "true" : "false");
+  }
+}
+
+function setProfileStatus(text, kind = "") {
+  $("profile-status").textContent = text;
+  $("profile-status").className = kind;
+}
+
+async function api(method, path, body) {
+  let response;
+  try {
+    response = await fetch(`${config.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new Error("network error: the API could not be reached (or refused this origin)");
+  }
+  const json = await response.json().catch(() => ({}));
+  return { status: response.status, body: json };
+}
+
+async function loadProfile() {
+  try {
+    const { status, body } = await api("GET", "/api/profile");
+    if (status === 200) {
+      $("display_name").value = body.display_name ?? "";
+      $("bio").value = body.bio ?? "";
+    } else {
+      setProfileStatus(body.message ?? `the API answered ${status}`, "error");
+    }
+  } catch (err) {
+    setProfileStatus(err.message, "error");
+  }
+  countChars("display_name");
+  countChars("bio");
+}
+
+async function saveProfile(event) {
+  event.preventDefault();
+  showFieldErrors([]);
+  setProfileStatus("Saving…");
+  try {
+    const { status, body } = await api("POST", "/api/profile/update", {
+      display_name: $("display_name").value,
+      bio: $("bio").value,
+    });
+    if (status === 200) {
+      $("display_name").value = body.display_name;
+      $("bio").value = body.bio ?? "";
+      countChars("display_name");
+      countChars("bio");
+      setProfileStatus("Profile saved.", "ok");
+    } else if (status === 422) {
+      showFieldErrors(body.problems ?? []);
+      setProfileStatus("Please fix the fields marked in red.", "error");
+    } else {
+      setProfileStatus(body.message ?? `the API answered ${status}`, "error");
+    }
+  } catch (err) {
+    setProfileStatus(err.message, "error");
+  }
+}
+
 function signIn(candidate) {
   const c = claims(candidate);
   if (!c?.sub) {
@@ -158,12 +240,15 @@ function signIn(candidate) {
   $("sub").textContent = sub;
   $("limits").textContent = `${typeNames()}, up to ${megabytes(config.maxUploadBytes)}.`;
   currentEtag().then((etag) => (etag ? showAvatar(etag) : null));
+  loadProfile();
   return true;
 }
 
 async function main() {
   config = await (await fetch("config.json")).json();
   $("file").addEventListener("change", onFile);
+  $("profile-form").addEventListener("submit", saveProfile);
+  for (const field of Object.keys(LIMITS)) $(field).addEventListener("input", () => countChars(field));
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
     signIn($("token-input").value.trim());

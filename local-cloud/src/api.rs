@@ -19,6 +19,7 @@ use bytes::Bytes;
 use generator::cors::ApiCors;
 use generator::stack::{api::ROUTES, names};
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use profile_api::handler::ProfileApi;
 use serde_json::json;
 use upload_url::handler::UploadUrl;
 
@@ -29,6 +30,7 @@ pub struct LocalApi {
     pub cors: ApiCors,
     pub issuer: Arc<DevIssuer>,
     pub upload_url: UploadUrl,
+    pub profile: ProfileApi,
     pub account_id: String,
     requests: AtomicU64,
 }
@@ -38,12 +40,14 @@ impl LocalApi {
         cors: ApiCors,
         issuer: Arc<DevIssuer>,
         upload_url: UploadUrl,
+        profile: ProfileApi,
         account_id: String,
     ) -> Self {
         Self {
             cors,
             issuer,
             upload_url,
+            profile,
             account_id,
             requests: AtomicU64::new(0),
         }
@@ -99,6 +103,7 @@ impl LocalApi {
         };
         match *module {
             names::UPLOAD_URL => into_reply(self.upload_url.handle(event).await),
+            names::PROFILE_API => into_reply(self.profile.handle(event).await),
             other => message(
                 StatusCode::NOT_IMPLEMENTED,
                 &format!("the local stack has no handler for {other} yet"),

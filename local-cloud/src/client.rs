@@ -54,6 +54,38 @@ impl Client {
         answer(request.send(body.to_string())?)
     }
 
+    /// Any API route, as the page calls it: `method` `path` with a bearer token and an optional JSON body.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Answer> {
+        let url = format!("{}{path}", self.api);
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let response = match (method, body) {
+            ("GET", _) => {
+                let mut request = self.agent.get(&url);
+                if let Some(auth) = &auth {
+                    request = request.header("authorization", auth);
+                }
+                request.call()?
+            }
+            (_, body) => {
+                let mut request = self
+                    .agent
+                    .post(&url)
+                    .header("content-type", "application/json");
+                if let Some(auth) = &auth {
+                    request = request.header("authorization", auth);
+                }
+                request.send(body.map(Value::to_string).unwrap_or_default())?
+            }
+        };
+        answer(response)
+    }
+
     /// PUT `bytes` to a presigned upload (`url` and `headers` as the API returned them).
     pub fn put_presigned(&self, upload: &Value, bytes: &[u8]) -> anyhow::Result<Answer> {
         let url = upload["url"].as_str().context("no url in the upload")?;

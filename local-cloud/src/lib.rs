@@ -8,6 +8,8 @@
 //!   upload-url handler, which runs in-process with the environment variables Terraform gave its function.
 //! - [`notifier`]: S3's event notification, emulated: each new original under the prefix becomes an S3 event, in
 //!   S3's own format, for the resize handler (moto runs no Lambda code).
+//! - [`database`]: a real Postgres (the machine's `initdb`/`pg_ctl`) with the profile migrations applied; its URL
+//!   goes into moto's SSM under the parameter name Terraform gave the profile function, which reads it from there.
 //! - [`cdn`]: a local stand-in for CloudFront that serves the assets bucket.
 //! - [`page`]: the profile page (`web/`) on the config's first allowed origin.
 //! - [`stack`]: starts all of the above and stops it on drop.
@@ -15,6 +17,7 @@
 pub mod api;
 pub mod cdn;
 pub mod client;
+pub mod database;
 pub mod http;
 pub mod issuer;
 pub mod notifier;

@@ -72,6 +72,7 @@ fn demo(check: bool) -> anyhow::Result<()> {
         page: true,
         foreign_page: false,
     })?;
+    stack.seed_user(DEMO_SUB, "andrewbrown", "Andrew Brown")?;
     let token = stack.token(DEMO_SUB)?;
     let page = stack.urls.page.clone().unwrap_or_default();
     println!();
@@ -82,7 +83,7 @@ fn demo(check: bool) -> anyhow::Result<()> {
         "  AWS (moto):    {}   S3 (s3rver): {}",
         stack.urls.moto, stack.urls.s3
     );
-    println!("  Signed in as:  {DEMO_SUB}  (another user: make token SUB=<uuid>)");
+    println!("  Signed in as:  {DEMO_SUB}  (another user: make token SUB=<uuid>; only this one has a profile row)");
     println!();
     if check {
         return scripted_upload(&stack, &token);

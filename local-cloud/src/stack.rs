@@ -11,7 +11,7 @@ use anyhow::{anyhow, bail, Context};
 use avatar_resize::handler::Resizer;
 use generator::config::Config;
 use generator::cors::ApiCors;
-use generator::stack::functions::{RESIZE_BIN, UPLOAD_URL_BIN};
+use generator::stack::functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 use tempfile::TempDir;
 use test_support::Server;
 use tokio::net::TcpListener;
@@ -52,6 +52,7 @@ pub struct Stack {
     _s3rver: Server,
     _moto: Server,
     _data: TempDir,
+    postgres: test_support::Postgres,
 }
 
 impl Drop for Stack {
@@ -92,6 +93,10 @@ impl Stack {
             .tempdir()?;
         let s3rver = crate::s3::start(&config, data.path(), &events_url)?;
 
+        tracing::info!("starting Postgres and applying the profile migrations");
+        let postgres = test_support::start_postgres();
+        runtime.block_on(crate::database::migrate(&postgres.url("postgres")))?;
+
         tracing::info!("terraform apply envs/local (moto at {})", moto.endpoint);
         let terraform = LocalRoot::prepare(&repo, &moto.endpoint)?;
         terraform.apply()?;
@@ -110,6 +115,7 @@ impl Stack {
             *base = rebase(base, &cdn_url);
         }
         let resize_env = environment(RESIZE_BIN)?;
+        let profile_env = environment(PROFILE_API_BIN)?;
 
         let s3 = crate::s3::client(&s3rver.endpoint);
         let moto_sdk = test_support::local_sdk_config(&moto.endpoint, "local", "local");
@@ -130,6 +136,24 @@ impl Stack {
             cloudfront: aws_sdk_cloudfront::Client::new(&moto_sdk),
         });
 
+        // The database URL goes where the function reads it in AWS: the SSM parameter Terraform told it about.
+        let parameter = profile_env
+            .get("DATABASE_URL_PARAMETER")
+            .cloned()
+            .ok_or_else(|| anyhow!("the profile function has no DATABASE_URL_PARAMETER"))?;
+        let ssm = aws_sdk_ssm::Client::new(&moto_sdk);
+        runtime.block_on(crate::database::store_url(
+            &ssm,
+            &parameter,
+            &postgres.url("postgres"),
+        ))?;
+        let profile_api = profile_api::handler::ProfileApi {
+            database: profile_api::database::Database::new(profile_api::database::UrlSource::Ssm {
+                client: ssm,
+                parameter,
+            }),
+        };
+
         let resize_name = format!("{}-{RESIZE_BIN}", config.name_prefix());
         let subscriptions: Vec<Subscription> = terraform
             .lambda_notifications()?
@@ -149,6 +173,7 @@ impl Stack {
             ApiCors::from_config(&config),
             Arc::clone(&issuer),
             upload_url,
+            profile_api,
             config.environment.account_id.clone(),
         ));
         let cdn = Arc::new(LocalCdn {
@@ -228,7 +253,15 @@ impl Stack {
             _s3rver: s3rver,
             _moto: moto,
             _data: data,
+            postgres,
         })
+    }
+
+    /// Registers a user (as sign-up would) so that the profile endpoints know `sub`.
+    pub fn seed_user(&self, sub: &str, handle: &str, display_name: &str) -> anyhow::Result<()> {
+        let url = self.postgres.url("postgres");
+        self.block_on(crate::database::seed_user(&url, sub, handle, display_name))
+            .unwrap_or_else(|| Err(anyhow!("the stack is stopped")))
     }
 
     /// Runs `future` on the stack's runtime (for callers without one, such as the CLI's wait for Ctrl-C).

@@ -1,5 +1,6 @@
 //! The profile page in a real browser (headless Chromium through playwright-core): from an allowed origin a JPEG
-//! becomes the 512×512 avatar on the page; from an origin outside the config the upload fails on CORS.
+//! becomes the 512×512 avatar on the page and an edited display name and bio survive a reload; from an origin
+//! outside the config the upload fails on CORS.
 //! Screenshots land in `target/test-artifacts/`.
 #![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
@@ -38,7 +39,9 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
         foreign_page: true,
     })
     .unwrap_or_else(|err| panic!("{err:#}"));
-    let token = stack.token("2d4f6a8c-0e1b-4d3f-8a5c-7e9b1d3f5a7c").unwrap();
+    let sub = "2d4f6a8c-0e1b-4d3f-8a5c-7e9b1d3f5a7c";
+    stack.seed_user(sub, "ada", "Ada").unwrap();
+    let token = stack.token(sub).unwrap();
     let fixture = |name: &str| root.join("lambdas/avatar-resize/tests/hostile").join(name);
 
     let output = Command::new("node")

@@ -170,6 +170,38 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         "Bob's upload left Alice's avatar alone"
     );
 
+    // The profile routes behind the same authorizer, on the real Postgres the stack started.
+    stack.seed_user(ALICE, "alice", "Alice").unwrap();
+    assert_eq!(
+        client
+            .call("GET", "/api/profile", None, None)
+            .unwrap()
+            .status,
+        401
+    );
+    let edit = json!({ "display_name": "Alice Liddell", "bio": "'; DROP TABLE users; --" });
+    let saved = client
+        .call("POST", "/api/profile/update", Some(&alice), Some(&edit))
+        .unwrap();
+    assert_eq!(
+        saved.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&saved.body)
+    );
+    let read = client
+        .call("GET", "/api/profile", Some(&alice), None)
+        .unwrap()
+        .json();
+    assert_eq!(
+        (read["display_name"].clone(), read["bio"].clone()),
+        (edit["display_name"].clone(), edit["bio"].clone())
+    );
+    let unknown = client
+        .call("GET", "/api/profile", Some(&bob), None)
+        .unwrap();
+    assert_eq!(unknown.status, 404, "Bob never signed up");
+
     // S3 checks what the URL was signed for: a different size, type or key is refused.
     let bytes = fixture("progressive.jpg");
     let granted = client

@@ -2,6 +2,8 @@
 //
 // 1. From the allowed origin: sign in with the token, pick a non-image (refused before upload, "Wrong type"),
 //    pick a JPEG, see progress and then the processed 512×512 avatar. Screenshot.
+//    Then the profile form: a blank display name is shown as an error next to the field; a name and bio saved
+//    are there after a reload.
 // 2. From an origin the config does not allow: the same upload fails on CORS and the page says so.
 //
 // usage: node profile_page.mjs --page URL --foreign URL --api URL --token T --image FILE --not-image FILE --screenshot PNG
@@ -47,6 +49,26 @@ try {
     throw new Error(`the avatar is ${results.avatar.width}×${results.avatar.height}, not 512×512`);
   }
   results.status = await page.textContent('#status');
+
+  // The profile form: a blank name is refused next to its field; a real edit survives a reload.
+  await page.waitForFunction(() => document.querySelector('#display_name').value !== '');
+  results.loadedName = await page.inputValue('#display_name');
+  await page.fill('#display_name', '   ');
+  await page.click('#save');
+  await page.waitForFunction(() => document.querySelector('#display_name-error').textContent !== '');
+  results.blankNameError = await page.textContent('#display_name-error');
+  const name = 'Ada Lovelace';
+  const bio = "Analyst of Babbage's engine.\nFirst programmer; <b>not</b> HTML.";
+  await page.fill('#display_name', name);
+  await page.fill('#bio', bio);
+  await page.click('#save');
+  await page.waitForFunction(() => document.querySelector('#profile-status').className === 'ok');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#display_name').value !== '');
+  results.afterReload = { displayName: await page.inputValue('#display_name'), bio: await page.inputValue('#bio') };
+  if (results.afterReload.displayName !== name || results.afterReload.bio !== bio) {
+    throw new Error(`the profile did not survive a reload: ${JSON.stringify(results.afterReload)}`);
+  }
   await page.screenshot({ path: args.screenshot, fullPage: true });
 
   const foreign = await browser.newPage();
