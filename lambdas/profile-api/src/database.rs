@@ -4,7 +4,7 @@
 //! `DATABASE_URL_PARAMETER` (AWS), read once per cold start, on first use; a failed read is retried by the next
 //! request. Errors name what failed, never the URL (it holds the password).
 
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, OnceCell};
 use tokio_postgres::{Client, NoTls};
 
 /// Where the URL comes from.
@@ -44,23 +44,14 @@ impl Database {
         }
     }
 
-    /// Runs `work` with a live connection, connecting (again) when there is none or it was closed.
-    pub async fn with_client<T, F>(&self, work: F) -> Result<T, DatabaseError>
-    where
-        F: for<'c> FnOnce(
-            &'c Client,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<T, tokio_postgres::Error>> + Send + 'c>,
-        >,
-    {
+    /// The live connection (connecting again when there is none or it was closed), held until the guard drops.
+    pub async fn client(&self) -> Result<MappedMutexGuard<'_, Client>, DatabaseError> {
         let mut guard = self.client.lock().await;
         if guard.as_ref().is_none_or(Client::is_closed) {
             *guard = Some(self.connect().await?);
         }
-        let client = guard
-            .as_ref()
-            .ok_or_else(|| DatabaseError::Connect("no connection".to_owned()))?;
-        Ok(work(client).await?)
+        MutexGuard::try_map(guard, Option::as_mut)
+            .map_err(|_| DatabaseError::Connect("no connection".to_owned()))
     }
 
     async fn connect(&self) -> Result<Client, DatabaseError> {

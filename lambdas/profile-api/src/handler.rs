@@ -76,21 +76,11 @@ impl ProfileApi {
     }
 
     async fn read(&self, sub: &str) -> Result<Option<Profile>, DatabaseError> {
-        let sub = sub.to_owned();
-        self.database
-            .with_client(move |client| {
-                Box::pin(async move {
-                    let row = client
-                        .query_opt(
-                            "SELECT uuid::text, handle, display_name, bio FROM public.users \
-                             WHERE cognito_user_id = $1",
-                            &[&sub],
-                        )
-                        .await?;
-                    Ok(row.map(|r| profile(&r)))
-                })
-            })
-            .await
+        self.profile_query(
+            "SELECT uuid::text, handle, display_name, bio FROM public.users WHERE cognito_user_id = $1",
+            &[&sub],
+        )
+        .await
     }
 
     async fn update(
@@ -98,22 +88,24 @@ impl ProfileApi {
         sub: &str,
         update: ProfileUpdate,
     ) -> Result<Option<Profile>, DatabaseError> {
-        let sub = sub.to_owned();
-        self.database
-            .with_client(move |client| {
-                Box::pin(async move {
-                    let row = client
-                        .query_opt(
-                            "UPDATE public.users SET display_name = $1, bio = $2, updated_at = now() \
-                             WHERE cognito_user_id = $3 \
-                             RETURNING uuid::text, handle, display_name, bio",
-                            &[&update.display_name, &update.bio, &sub],
-                        )
-                        .await?;
-                    Ok(row.map(|r| profile(&r)))
-                })
-            })
-            .await
+        self.profile_query(
+            "UPDATE public.users SET display_name = $1, bio = $2, updated_at = now() \
+             WHERE cognito_user_id = $3 \
+             RETURNING uuid::text, handle, display_name, bio",
+            &[&update.display_name, &update.bio, &sub],
+        )
+        .await
+    }
+
+    /// Runs a statement that yields at most one `(uuid, handle, display_name, bio)` row.
+    async fn profile_query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Option<Profile>, DatabaseError> {
+        let client = self.database.client().await?;
+        let row = client.query_opt(sql, params).await?;
+        Ok(row.map(|r| profile(&r)))
     }
 }
 

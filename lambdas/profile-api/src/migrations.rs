@@ -164,34 +164,33 @@ impl Migrator {
 
     /// Applies every pending migration, in order; returns the versions applied.
     pub async fn migrate(&self, client: &mut Client) -> Result<Vec<i32>, MigrationError> {
-        self.locked(client, |migrator, client| {
-            Box::pin(async move {
-                let applied = migrator.check(client).await?;
-                let mut done = Vec::new();
-                for migration in &migrator.migrations {
-                    if applied.iter().any(|(v, _, _)| *v == migration.version) {
-                        continue;
-                    }
-                    let failed = |source| MigrationError::Failed {
-                        version: migration.version,
-                        name: migration.name.clone(),
-                        source,
-                    };
-                    let tx = client.transaction().await?;
-                    tx.batch_execute(&migration.up).await.map_err(failed)?;
-                    tx.execute(
-                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                        &[&migration.version, &migration.name, &migration.checksum],
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    tracing::info!(version = migration.version, name = migration.name, "applied");
-                    done.push(migration.version);
+        lock(client).await?;
+        let result = async {
+            let applied = self.check(client).await?;
+            let mut done = Vec::new();
+            for migration in &self.migrations {
+                if applied.iter().any(|(v, _, _)| *v == migration.version) {
+                    continue;
                 }
-                Ok(done)
-            })
-        })
-        .await
+                run(
+                    client,
+                    migration,
+                    &migration.up,
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    &[&migration.version, &migration.name, &migration.checksum],
+                )
+                .await?;
+                tracing::info!(
+                    version = migration.version,
+                    name = migration.name,
+                    "applied"
+                );
+                done.push(migration.version);
+            }
+            Ok(done)
+        }
+        .await;
+        unlock(client, result).await
     }
 
     /// Reverts the last `steps` applied migrations, newest first; returns the versions reverted.
@@ -200,95 +199,50 @@ impl Migrator {
         client: &mut Client,
         steps: usize,
     ) -> Result<Vec<i32>, MigrationError> {
-        self.locked(client, |migrator, client| {
-            Box::pin(async move {
-                let applied = migrator.check(client).await?;
-                let mut done = Vec::new();
-                for (version, _, _) in applied.iter().rev().take(steps) {
-                    let Some(migration) =
-                        migrator.migrations.iter().find(|m| m.version == *version)
-                    else {
-                        continue; // check() refused unknown versions already
-                    };
-                    let failed = |source| MigrationError::Failed {
-                        version: migration.version,
-                        name: migration.name.clone(),
-                        source,
-                    };
-                    let tx = client.transaction().await?;
-                    tx.batch_execute(&migration.down).await.map_err(failed)?;
-                    tx.execute(
-                        "DELETE FROM schema_migrations WHERE version = $1",
-                        &[&migration.version],
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    tracing::info!(
-                        version = migration.version,
-                        name = migration.name,
-                        "reverted"
-                    );
-                    done.push(migration.version);
-                }
-                Ok(done)
-            })
-        })
-        .await
+        lock(client).await?;
+        let result = async {
+            let applied = self.check(client).await?;
+            let mut done = Vec::new();
+            for (version, _, _) in applied.iter().rev().take(steps) {
+                // check() refused applied versions without a file, so every one is found.
+                let Some(migration) = self.migrations.iter().find(|m| m.version == *version) else {
+                    continue;
+                };
+                run(
+                    client,
+                    migration,
+                    &migration.down,
+                    "DELETE FROM schema_migrations WHERE version = $1",
+                    &[&migration.version],
+                )
+                .await?;
+                tracing::info!(
+                    version = migration.version,
+                    name = migration.name,
+                    "reverted"
+                );
+                done.push(migration.version);
+            }
+            Ok(done)
+        }
+        .await;
+        unlock(client, result).await
     }
 
     /// Every migration and whether it is applied (after the same checks as `migrate`).
     pub async fn status(&self, client: &mut Client) -> Result<Vec<Status>, MigrationError> {
-        self.locked(client, |migrator, client| {
-            Box::pin(async move {
-                let applied = migrator.check(client).await?;
-                Ok(migrator
-                    .migrations
-                    .iter()
-                    .map(|m| Status {
-                        version: m.version,
-                        name: m.name.clone(),
-                        applied: applied.iter().any(|(v, _, _)| *v == m.version),
-                    })
-                    .collect())
-            })
-        })
-        .await
-    }
-
-    /// Runs `work` holding the advisory lock (released even when `work` fails).
-    async fn locked<T>(
-        &self,
-        client: &mut Client,
-        work: impl for<'a> FnOnce(
-            &'a Self,
-            &'a mut Client,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<T, MigrationError>> + Send + 'a>,
-        >,
-    ) -> Result<T, MigrationError> {
-        client
-            .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
-            .await?;
-        let result = async {
-            client
-                .batch_execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (
-                       version    integer     PRIMARY KEY,
-                       name       text        NOT NULL,
-                       checksum   text        NOT NULL,
-                       applied_at timestamptz NOT NULL DEFAULT now()
-                     )",
-                )
-                .await?;
-            work(self, client).await
-        }
-        .await;
-        let unlocked = client
-            .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
-            .await;
-        let value = result?;
-        unlocked?;
-        Ok(value)
+        lock(client).await?;
+        let result = self.check(client).await.map(|applied| {
+            self.migrations
+                .iter()
+                .map(|m| Status {
+                    version: m.version,
+                    name: m.name.clone(),
+                    applied: applied.iter().any(|(v, _, _)| *v == m.version),
+                })
+                .collect()
+        });
+        unlock(client, result).await
     }
 
     /// The applied rows (version, name, checksum), in version order, after checking each against the files.
@@ -324,6 +278,58 @@ impl Migrator {
         }
         Ok(applied)
     }
+}
+
+/// Takes the advisory lock, then creates the ledger if this is the first run (under the lock: no race).
+async fn lock(client: &mut Client) -> Result<(), MigrationError> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+        .await?;
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+               version    integer     PRIMARY KEY,
+               name       text        NOT NULL,
+               checksum   text        NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now()
+             )",
+        )
+        .await?;
+    Ok(())
+}
+
+/// Releases the advisory lock whatever `result` is, and returns `result` (or the unlock's own error).
+async fn unlock<T>(
+    client: &mut Client,
+    result: Result<T, MigrationError>,
+) -> Result<T, MigrationError> {
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await;
+    let value = result?;
+    unlocked?;
+    Ok(value)
+}
+
+/// One step of a migration (`sql`, its up or down part) and its ledger change, in one transaction.
+async fn run(
+    client: &mut Client,
+    migration: &Migration,
+    sql: &str,
+    ledger: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<(), MigrationError> {
+    let tx = client.transaction().await?;
+    tx.batch_execute(sql)
+        .await
+        .map_err(|source| MigrationError::Failed {
+            version: migration.version,
+            name: migration.name.clone(),
+            source,
+        })?;
+    tx.execute(ledger, params).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {

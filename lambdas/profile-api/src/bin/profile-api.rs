@@ -1,5 +1,5 @@
 //! The Lambda entry point: the database URL's source once per cold start, then one handler per request.
-#![recursion_limit = "256"] // the runtime's service future around the handler's nests deeply
+#![recursion_limit = "256"] // the layout of lambda_runtime's service future around the SDK and Postgres futures
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
