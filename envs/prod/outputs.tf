@@ -29,3 +29,13 @@ output "avatar_resize_failure_queue_arn" {
   description = "SQS queue that receives S3 events the resizer failed on after its retries."
   value       = module.avatar_resize.lambda_failure_queue_arn
 }
+
+output "github_plan_role_arn" {
+  description = "Role the plan workflow assumes for pull requests (read-only)."
+  value       = module.github_oidc.plan_role_arn
+}
+
+output "github_apply_role_arn" {
+  description = "Role the apply workflow assumes on the apply branch."
+  value       = module.github_oidc.apply_role_arn
+}

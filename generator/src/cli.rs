@@ -1,6 +1,9 @@
 //! Command-line interface: find environments, parse, optionally verify the account, generate, format with
 //! `terraform fmt`, then write or (with `--check`) compare. Exit codes: 0 ok, 1 stale or runtime error,
-//! 78 config error (EX_CONFIG).
+//! 78 config error (EX_CONFIG). The subcommands for CI live in `cli/`.
+
+mod ci_env;
+mod plan_summary;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +16,8 @@ use generator::output::FileKind;
 use crate::sts::StsVerifier;
 
 const EXIT_STALE_OR_RUNTIME: u8 = 1;
+/// `plan-summary --fail-on-destroy` found a destroy or replace of a stateful resource the config does not allow.
+const EXIT_DESTRUCTIVE: u8 = 3;
 const EXIT_CONFIG: u8 = 78;
 
 /// Generate the Terraform root of an environment from its typed config.
@@ -26,12 +31,18 @@ const EXIT_CONFIG: u8 = 78;
 ///   generator --env dev                   write envs/dev/*.tf
 ///   generator --all --check               fail (exit 1) if any committed output is stale
 ///   generator --env prod --verify-account refuse unless the AWS credentials are prod's account
+///   generator plan-summary --env dev --plan-json plan.json --plan-text plan.txt --fail-on-destroy
 ///
-/// Exit codes: 0 ok, 1 stale output or runtime error, 78 invalid config.
+/// Exit codes: 0 ok, 1 stale output or runtime error, 3 destructive plan not allowed
+/// (plan-summary --fail-on-destroy), 78 invalid config.
 #[derive(Debug, Parser)]
 #[command(name = "generator", version, verbatim_doc_comment)]
 #[command(group = clap::ArgGroup::new("target").required(true).args(["env", "all"]))]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Subcommand>,
+
     /// Environment to generate: the name of a folder under --envs-dir holding config.toml.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
@@ -63,21 +74,49 @@ pub struct Args {
     pub terraform: PathBuf,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
+    PlanSummary(plan_summary::PlanSummaryArgs),
+    CiEnv(ci_env::CiEnvArgs),
+}
+
 #[derive(Debug)]
 enum Failure {
     Config,
     Runtime(String),
+    /// Already reported on stderr.
+    Destructive,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    match run_inner(args) {
+    let result = match &args.command {
+        Some(Subcommand::PlanSummary(a)) => plan_summary::run(a),
+        Some(Subcommand::CiEnv(a)) => ci_env::run(a),
+        None => run_inner(args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Config) => ExitCode::from(EXIT_CONFIG),
+        Err(Failure::Destructive) => ExitCode::from(EXIT_DESTRUCTIVE),
         Err(Failure::Runtime(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(EXIT_STALE_OR_RUNTIME)
         }
     }
+}
+
+/// Reads and validates `<envs_dir>/<name>/config.toml`; problems are printed (with file:line:column).
+fn load_config(envs_dir: &Path, name: &str) -> Result<Config, Failure> {
+    let path = envs_dir.join(name).join("config.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
+    config::parse(&path.display().to_string(), name, &text).map_err(|errors| {
+        eprint!(
+            "{}",
+            config::diagnostic::render(&errors, std::io::stderr().is_terminal())
+        );
+        Failure::Config
+    })
 }
 
 fn run_inner(args: &Args) -> Result<(), Failure> {

@@ -16,6 +16,12 @@ pub struct DocsError {
     source: tera::Error,
 }
 
+impl DocsError {
+    pub(crate) fn new(template: &'static str, source: tera::Error) -> Self {
+        Self { template, source }
+    }
+}
+
 #[derive(Serialize)]
 struct FunctionRow {
     name: String,
@@ -25,7 +31,7 @@ struct FunctionRow {
 }
 
 /// A fresh tera instance with autoescaping off (the output is Markdown, not HTML).
-fn engine(name: &'static str, source: &str) -> Result<Tera, DocsError> {
+pub(crate) fn engine(name: &'static str, source: &str) -> Result<Tera, DocsError> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
     tera.add_raw_template(name, source)

@@ -9,6 +9,7 @@ pub mod config;
 pub mod cors;
 pub mod docs;
 pub mod output;
+pub mod plan;
 pub mod stack;
 pub mod tf;
 

@@ -216,6 +216,29 @@ pub struct Lambdas {
     pub profile_api: Function,
 }
 
+/// The IAM roles GitHub Actions assumes with OIDC to plan (pull requests) and apply (one branch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Github {
+    /// `owner/name`.
+    pub repository: String,
+    /// A read-only role for `terraform plan` from pull requests.
+    pub plan_role: bool,
+    /// The branch whose pushes may apply; `None` = no apply role.
+    pub apply_branch: Option<String>,
+    /// Create the account's GitHub OIDC provider (false: it exists already, e.g. made by another environment).
+    pub create_oidc_provider: bool,
+    /// State bucket and key (from `[backend]`), the only state the roles may touch.
+    pub state_bucket: String,
+    pub state_key: String,
+}
+
+/// How `generator plan-summary --fail-on-destroy` treats destructive changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanReview {
+    /// Addresses of stateful resources whose destroy or replace is intended (reviewed in the same PR).
+    pub allow_destroy: Vec<String>,
+}
+
 /// A whole, valid environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -230,6 +253,8 @@ pub struct Config {
     pub cdn: Cdn,
     pub database: Database,
     pub lambda: Lambdas,
+    pub github: Option<Github>,
+    pub plan_review: PlanReview,
 }
 
 impl Config {

@@ -25,6 +25,9 @@ pub struct RawConfig {
     pub database: RawDatabase,
     #[serde(default)]
     pub lambda: RawLambda,
+    pub github: Option<Spanned<RawGithub>>,
+    #[serde(default)]
+    pub plan_review: RawPlanReview,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,4 +137,20 @@ pub struct RawFunction {
     pub timeout_seconds: S<i64>,
     pub reserved_concurrency: S<i64>,
     pub max_retries: S<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGithub {
+    pub repository: Spanned<String>,
+    pub plan_role: S<bool>,
+    pub apply_role: S<bool>,
+    pub apply_branch: S<String>,
+    pub create_oidc_provider: S<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlanReview {
+    pub allow_destroy: Option<Spanned<Vec<Spanned<String>>>>,
 }

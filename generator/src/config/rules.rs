@@ -270,6 +270,11 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
     };
     let database = check_database(&mut c, &raw.database, &environment);
     let lambda = check_lambda(&mut c, &raw.lambda);
+    let github = raw
+        .github
+        .as_ref()
+        .and_then(|g| check_github(&mut c, g, &backend));
+    let plan_review = check_plan_review(&mut c, &raw.plan_review);
 
     if c.issues.is_empty() {
         Ok(Config {
@@ -284,6 +289,8 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
             cdn,
             database,
             lambda,
+            github,
+            plan_review,
         })
     } else {
         c.issues.sort_by_key(|i| i.span.start);
@@ -596,6 +603,123 @@ fn check_database(c: &mut Checker, d: &RawDatabase, e: &Environment) -> Database
         kms_key_arn,
         vpc,
     }
+}
+
+fn check_github(c: &mut Checker, g: &Spanned<RawGithub>, backend: &Backend) -> Option<Github> {
+    let raw = g.get_ref();
+    let repository = raw.repository.get_ref();
+    let valid_repository = repository.split_once('/').is_some_and(|(owner, name)| {
+        (1..=39).contains(&owner.len())
+            && owner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !owner.starts_with('-')
+            && (1..=100).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && name != "."
+            && name != ".."
+    });
+    if !valid_repository {
+        c.report(
+            "config::github_repository",
+            raw.repository.span(),
+            format!("`github.repository` is \"{repository}\", not a GitHub repository"),
+            "not owner/name",
+            "allowed: \"owner/name\" as in github.com/owner/name (letters, digits, - for the owner; also _ and . for the name)",
+        );
+    }
+    let apply_branch = match (&raw.apply_role, &raw.apply_branch) {
+        (Some(on), _) if !*on.get_ref() => None,
+        (_, None) => Some("main".to_owned()),
+        (_, Some(branch)) => {
+            let text = branch.get_ref();
+            let ok = !text.is_empty()
+                && text.len() <= 200
+                && !text.starts_with(['-', '/', '.'])
+                && !text.ends_with(['/', '.'])
+                && !text.contains("..")
+                && !text.contains("//")
+                && !text.ends_with(".lock")
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+            if !ok {
+                c.report(
+                    "config::github_branch",
+                    branch.span(),
+                    format!("`github.apply_branch` is \"{text}\", not a branch name this project accepts"),
+                    "invalid branch name",
+                    "allowed: a branch such as \"main\" or \"release/prod\" (letters, digits, - _ . /; no .., no leading - / .)",
+                );
+            }
+            Some(text.clone())
+        }
+    };
+    let Backend::S3 { bucket, key, .. } = backend else {
+        c.report(
+            "config::github_backend",
+            g.span(),
+            "`[github]` needs the S3 `[backend]`: the roles are scoped to the environment's state object",
+            "no S3 backend in this environment",
+            "remove `[github]` from a local environment, or add `[backend]` with bucket and key",
+        );
+        return None;
+    };
+    Some(Github {
+        repository: repository.clone(),
+        plan_role: raw.plan_role.as_ref().is_none_or(|p| *p.get_ref()),
+        apply_branch,
+        create_oidc_provider: raw
+            .create_oidc_provider
+            .as_ref()
+            .is_none_or(|p| *p.get_ref()),
+        state_bucket: bucket.clone(),
+        state_key: key.clone(),
+    })
+}
+
+/// A resource address as Terraform prints it (`module.cdn.aws_cloudfront_distribution.this`, `aws_x.y["k"]`).
+fn is_resource_address(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let end = after.find('.').unwrap_or(after.len());
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    let Some((resource_type, name)) = rest.split_once('.') else {
+        return false;
+    };
+    let name = name.split('[').next().unwrap_or("");
+    !s.chars().any(char::is_whitespace)
+        && resource_type.starts_with("aws_")
+        && resource_type[4..]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
+}
+
+fn check_plan_review(c: &mut Checker, p: &RawPlanReview) -> PlanReview {
+    let mut allow_destroy = Vec::new();
+    for address in p.allow_destroy.iter().flat_map(|l| l.get_ref()) {
+        let text = address.get_ref();
+        if !is_resource_address(text) {
+            c.report(
+                "config::resource_address",
+                address.span(),
+                format!("`plan_review.allow_destroy` has \"{text}\", not a resource address"),
+                "not a resource address",
+                "allowed: an address exactly as the plan summary prints it, e.g. \"module.assets_bucket.aws_s3_bucket.this\"",
+            );
+        }
+        allow_destroy.push(text.clone());
+    }
+    allow_destroy.sort();
+    allow_destroy.dedup();
+    PlanReview { allow_destroy }
 }
 
 fn check_domain(c: &mut Checker, d: &RawDomain) -> Domain {

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod cdn;
+mod ci;
 pub mod functions;
 pub use api::ROUTES;
 pub use functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
@@ -26,6 +27,7 @@ pub mod names {
     pub const UPLOAD_URL: &str = "upload_url";
     pub const PROFILE_API: &str = "profile_api";
     pub const API: &str = "http_api";
+    pub const GITHUB: &str = "github_oidc";
 }
 
 /// Every `.tf` file of the root, in a fixed order.
@@ -38,6 +40,7 @@ pub fn root(config: &Config) -> Vec<(&'static str, Body)> {
         ("cdn.tf", cdn::body(config)),
         ("functions.tf", functions::body(config)),
         ("api.tf", api::body(config)),
+        ("ci.tf", ci::body(config)),
         ("outputs.tf", outputs::body(config)),
     ]
 }

@@ -5,7 +5,7 @@ use hcl::{Block, Body, Expression};
 use super::{module_output, names};
 use crate::config::Config;
 
-pub fn body(_config: &Config) -> Body {
+pub fn body(config: &Config) -> Body {
     let outputs: [(&str, &str, Expression); 6] = [
         (
             "api_endpoint",
@@ -38,8 +38,23 @@ pub fn body(_config: &Config) -> Body {
             module_output(names::RESIZE, "lambda_failure_queue_arn"),
         ),
     ];
+    let github = config.github.as_ref().map(|_| {
+        [
+            (
+                "github_plan_role_arn",
+                "Role the plan workflow assumes for pull requests (read-only).",
+                module_output(names::GITHUB, "plan_role_arn"),
+            ),
+            (
+                "github_apply_role_arn",
+                "Role the apply workflow assumes on the apply branch.",
+                module_output(names::GITHUB, "apply_role_arn"),
+            ),
+        ]
+    });
     outputs
         .into_iter()
+        .chain(github.into_iter().flatten())
         .fold(Body::builder(), |body, (name, description, value)| {
             body.add_block(
                 Block::builder("output")

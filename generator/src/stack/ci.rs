@@ -1,0 +1,44 @@
+//! `ci.tf`: the roles GitHub Actions assumes with OIDC (`[github]` in the config): a read-only plan role for pull
+//! requests and an apply role for one branch, both limited to this environment. Empty without `[github]`, so
+//! removing the section empties the file instead of leaving a stale one behind.
+
+use hcl::{Body, Expression};
+
+use super::{module_block, names};
+use crate::config::Config;
+use crate::tf::{string, strings};
+
+pub fn body(config: &Config) -> Body {
+    let Some(github) = &config.github else {
+        return Body::default();
+    };
+    let mut attributes: Vec<(&str, Expression)> = vec![
+        ("name_prefix", string(config.name_prefix())),
+        ("repository", string(&github.repository)),
+        ("plan_on_pull_requests", github.plan_role.into()),
+        (
+            "apply_branch",
+            github
+                .apply_branch
+                .as_ref()
+                .map_or(Expression::Null, string),
+        ),
+        ("create_oidc_provider", github.create_oidc_provider.into()),
+        ("state_bucket", string(&github.state_bucket)),
+        ("state_key", string(&github.state_key)),
+        (
+            "bucket_names",
+            strings([&config.buckets.uploads, &config.buckets.assets]),
+        ),
+    ];
+    if let Some(zone) = config
+        .domain
+        .as_ref()
+        .and_then(|d| d.hosted_zone_id.as_ref())
+    {
+        attributes.push(("hosted_zone_id", string(zone)));
+    }
+    Body::builder()
+        .add_block(module_block(names::GITHUB, "github-oidc", attributes))
+        .build()
+}
