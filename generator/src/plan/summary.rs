@@ -186,7 +186,7 @@ impl Summary {
                 None => rc.address.clone(),
             };
             let attributes = if matches!(action, Action::Update | Action::Replace) {
-                changed_attributes(rc, &forced_by)
+                changed_attributes(rc, action, &forced_by)
             } else {
                 Vec::new()
             };
@@ -232,42 +232,154 @@ fn forced_by(rc: &ResourceChange) -> Vec<String> {
     names
 }
 
-fn changed_attributes(rc: &ResourceChange, forced_by: &[String]) -> Vec<AttributeChange> {
+/// The changed attribute paths of an update or replacement, down into nested blocks (`cors_rule[0].allowed_origins`)
+/// so a reviewer sees which setting moved. For a replacement, attributes that are merely recomputed (unknown
+/// after apply, not forcing the replacement) are left out: every computed attribute of a new object is unknown.
+fn changed_attributes(
+    rc: &ResourceChange,
+    action: Action,
+    forced_by: &[String],
+) -> Vec<AttributeChange> {
     let c = &rc.change;
-    let empty = serde_json::Map::new();
-    let before = c.before.as_object().unwrap_or(&empty);
-    let after = c.after.as_object().unwrap_or(&empty);
-    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
-    if let Some(unknown) = c.after_unknown.as_object() {
-        names.extend(unknown.keys());
-    }
-    names.sort();
-    names.dedup();
     let all_sensitive =
         c.before_sensitive == Value::Bool(true) || c.after_sensitive == Value::Bool(true);
-    names
+    let mut found = Vec::new();
+    let side = Side {
+        before: &c.before,
+        after: &c.after,
+        unknown: &c.after_unknown,
+        before_sensitive: &c.before_sensitive,
+        after_sensitive: &c.after_sensitive,
+    };
+    diff(&side, String::new(), all_sensitive, 0, &mut found);
+    found
         .into_iter()
-        .filter_map(|name| {
-            let old = before.get(name).unwrap_or(&Value::Null);
-            let new = after.get(name).unwrap_or(&Value::Null);
-            let after_unknown = c.after_unknown.get(name).is_some_and(any_true);
-            if old == new && !after_unknown {
-                return None;
-            }
-            let sensitive = all_sensitive
-                || c.before_sensitive.get(name).is_some_and(any_true)
-                || c.after_sensitive.get(name).is_some_and(any_true);
-            let show = |v: &Value| (!sensitive).then(|| short_json(v)).flatten();
-            Some(AttributeChange {
-                name: name.clone(),
-                before: show(old),
-                after: if after_unknown { None } else { show(new) },
-                sensitive,
-                after_unknown,
-                forces_replacement: forced_by.contains(name),
-            })
+        .map(|mut change| {
+            let top = change.name.split(['.', '[']).next().unwrap_or("");
+            change.forces_replacement = forced_by.iter().any(|f| f == top);
+            change
+        })
+        .filter(|change| {
+            action != Action::Replace || !change.after_unknown || change.forces_replacement
         })
         .collect()
+}
+
+/// The same position in the five mirrored trees of a change.
+struct Side<'a> {
+    before: &'a Value,
+    after: &'a Value,
+    unknown: &'a Value,
+    before_sensitive: &'a Value,
+    after_sensitive: &'a Value,
+}
+
+impl<'a> Side<'a> {
+    fn child(&self, step: Step<'_>) -> Side<'a> {
+        let get = |v: &'a Value| -> &'a Value {
+            match step {
+                Step::Key(k) => v.get(k),
+                Step::Index(i) => v.get(i),
+            }
+            .unwrap_or(&Value::Null)
+        };
+        Side {
+            before: get(self.before),
+            after: get(self.after),
+            unknown: get(self.unknown),
+            before_sensitive: get(self.before_sensitive),
+            after_sensitive: get(self.after_sensitive),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Step<'k> {
+    Key(&'k str),
+    Index(usize),
+}
+
+/// Nested blocks deeper than this are reported as one changed attribute.
+const MAX_DEPTH: usize = 4;
+
+fn diff(
+    side: &Side,
+    path: String,
+    sensitive_above: bool,
+    depth: usize,
+    out: &mut Vec<AttributeChange>,
+) {
+    let sensitive = sensitive_above
+        || *side.before_sensitive == Value::Bool(true)
+        || *side.after_sensitive == Value::Bool(true);
+    let unknown = any_true(side.unknown);
+    if !unknown && same(side.before, side.after) {
+        return;
+    }
+    if depth < MAX_DEPTH {
+        match (side.before, side.after) {
+            (Value::Object(b), Value::Object(a)) => {
+                let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+                if let Some(u) = side.unknown.as_object() {
+                    keys.extend(u.keys());
+                }
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    diff(
+                        &side.child(Step::Key(key)),
+                        child,
+                        sensitive,
+                        depth + 1,
+                        out,
+                    );
+                }
+                return;
+            }
+            (Value::Array(b), Value::Array(a))
+                if b.len() == a.len() && a.iter().chain(b).all(Value::is_object) =>
+            {
+                for i in 0..a.len() {
+                    diff(
+                        &side.child(Step::Index(i)),
+                        format!("{path}[{i}]"),
+                        sensitive,
+                        depth + 1,
+                        out,
+                    );
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    let sensitive = sensitive || any_true(side.before_sensitive) || any_true(side.after_sensitive);
+    let show = |v: &Value| (!sensitive).then(|| short_json(v)).flatten();
+    out.push(AttributeChange {
+        name: path,
+        before: show(side.before),
+        after: if unknown { None } else { show(side.after) },
+        sensitive,
+        after_unknown: unknown,
+        forces_replacement: false,
+    });
+}
+
+/// Equal, counting null and an empty string, list or map as the same (the provider flips between them).
+fn same(a: &Value, b: &Value) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    a == b || (empty(a) && empty(b))
 }
 
 /// True if the value is `true` or contains `true` anywhere (the shape of `*_sensitive` and `after_unknown`).
@@ -310,16 +422,12 @@ mod tests {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         let attrs = &s.modules[0].resources[0].attributes;
-        assert_eq!(attrs.len(), 3);
+        let names: Vec<&str> = attrs.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["nested.k", "tags.a", "value"]);
+        assert_eq!(attrs[1].before.as_deref(), Some("\"1\""));
         assert!(attrs
             .iter()
-            .find(|a| a.name == "tags")
-            .unwrap()
-            .before
-            .is_some());
-        assert!(attrs
-            .iter()
-            .filter(|a| a.name != "tags")
+            .filter(|a| a.name != "tags.a")
             .all(|a| a.sensitive));
         // A stateful replace is a hazard; an update is not.
         assert!(s.hazards.is_empty());

@@ -16,6 +16,7 @@ const EMULATED_SERVICES: &[&str] = &[
     "route53",
     "s3",
     "sqs",
+    "ssm",
     "sts",
 ];
 
