@@ -3,7 +3,7 @@
 module "avatar_resize" {
   source                 = "../../modules/lambda-function"
   function_name          = "cruddur-dev-avatar-resize"
-  description            = "Resizes each new avatar original into the public avatar"
+  description            = "Resizes each new avatar original into its outputs"
   zip_path               = "${local.lambda_artifacts_dir}/avatar-resize/bootstrap.zip"
   architecture           = "arm64"
   memory_mb              = 1024
@@ -15,14 +15,13 @@ module "avatar_resize" {
     ASSETS_BUCKET              = "cruddur-dev-assets"
     AVATAR_BACKGROUND          = "#ffffff"
     AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"
-    AVATAR_FORMAT              = "jpeg"
-    AVATAR_QUALITY             = "80"
-    AVATAR_SIZE                = "512"
     CLOUDFRONT_DISTRIBUTION_ID = module.cdn.cloudfront_distribution_id
+    IMAGE_KIND                 = "avatar"
     MAX_DIMENSION              = "16384"
     MAX_INPUT_BYTES            = "5242880"
     MAX_PIXELS                 = "50000000"
     ORIGINALS_PREFIX           = "avatars/original/"
+    OUTPUTS                    = "512x512:jpeg:80:"
     OUTPUT_PREFIX              = "avatars/"
   }
   policy_statements = [
@@ -36,13 +35,13 @@ module "avatar_resize" {
       Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
     },
     {
-      Sid      = "WriteAvatars"
+      Sid      = "WriteOutputs"
       Effect   = "Allow"
       Action   = "s3:PutObject"
       Resource = "${module.assets_bucket.s3_bucket_arn}/avatars/*"
     },
     {
-      Sid      = "InvalidateAvatars"
+      Sid      = "InvalidateOutputs"
       Effect   = "Allow"
       Action   = "cloudfront:CreateInvalidation"
       Resource = module.cdn.cloudfront_distribution_arn
@@ -74,6 +73,83 @@ module "upload_url" {
       Effect   = "Allow"
       Action   = "s3:PutObject"
       Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+    }
+  ]
+}
+
+module "banner_resize" {
+  source                 = "../../modules/lambda-function"
+  function_name          = "cruddur-dev-banner-resize"
+  description            = "Resizes each new banner original into its outputs"
+  zip_path               = "${local.lambda_artifacts_dir}/avatar-resize/bootstrap.zip"
+  architecture           = "arm64"
+  memory_mb              = 1024
+  timeout_seconds        = 30
+  log_retention_days     = 14
+  async_failure_queue    = true
+  maximum_retry_attempts = 2
+  environment_variables = {
+    ASSETS_BUCKET              = "cruddur-dev-assets"
+    AVATAR_BACKGROUND          = "#ffffff"
+    AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"
+    CLOUDFRONT_DISTRIBUTION_ID = module.cdn.cloudfront_distribution_id
+    IMAGE_KIND                 = "banner"
+    MAX_DIMENSION              = "16384"
+    MAX_INPUT_BYTES            = "5242880"
+    MAX_PIXELS                 = "50000000"
+    ORIGINALS_PREFIX           = "banners/original/"
+    OUTPUTS                    = "1500x500:jpeg:80:"
+    OUTPUT_PREFIX              = "banners/"
+  }
+  policy_statements = [
+    {
+      Sid    = "ReadAndTagOriginals"
+      Effect = "Allow"
+      Action = [
+        "s3:GetObject",
+        "s3:PutObjectTagging"
+      ]
+      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+    },
+    {
+      Sid      = "WriteOutputs"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "${module.assets_bucket.s3_bucket_arn}/banners/*"
+    },
+    {
+      Sid      = "InvalidateOutputs"
+      Effect   = "Allow"
+      Action   = "cloudfront:CreateInvalidation"
+      Resource = module.cdn.cloudfront_distribution_arn
+    }
+  ]
+}
+
+module "banner_upload_url" {
+  source             = "../../modules/lambda-function"
+  function_name      = "cruddur-dev-banner-upload-url"
+  description        = "Returns a presigned upload for the signed-in user's banner original"
+  zip_path           = "${local.lambda_artifacts_dir}/upload-url/bootstrap.zip"
+  architecture       = "arm64"
+  memory_mb          = 256
+  timeout_seconds    = 5
+  log_retention_days = 14
+  environment_variables = {
+    ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
+    AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/banners"
+    AVATAR_EXTENSION      = "jpg"
+    MAX_UPLOAD_BYTES      = "5242880"
+    ORIGINALS_PREFIX      = "banners/original/"
+    UPLOADS_BUCKET        = "cruddur-dev-avatar-uploads"
+    URL_TTL_SECONDS       = "300"
+  }
+  policy_statements = [
+    {
+      Sid      = "PresignOriginalUploads"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
     }
   ]
 }

@@ -6,7 +6,7 @@ module "uploads_bucket" {
   force_destroy = false
   versioning    = false
   expiration = {
-    prefix = "avatars/original/"
+    prefix = ""
     days   = 7
   }
   abort_incomplete_multipart_upload_days = 1
@@ -56,14 +56,35 @@ module "assets_bucket" {
   ]
 }
 
-module "avatar_resize_trigger" {
+module "image_triggers" {
   source         = "../../modules/s3-lambda-trigger"
   bucket_id      = module.uploads_bucket.s3_bucket_id
   bucket_arn     = module.uploads_bucket.s3_bucket_arn
   source_account = "210987654321"
-  function_name  = module.avatar_resize.lambda_function_name
-  function_arn   = module.avatar_resize.lambda_function_arn
-  filter_prefixes = [
-    "avatars/original/"
-  ]
+  targets = {
+    avatar = {
+      function_name = module.avatar_resize.lambda_function_name
+      function_arn  = module.avatar_resize.lambda_function_arn
+      filter_prefixes = [
+        "avatars/original/"
+      ]
+    }
+    banner = {
+      function_name = module.banner_resize.lambda_function_name
+      function_arn  = module.banner_resize.lambda_function_arn
+      filter_prefixes = [
+        "banners/original/"
+      ]
+    }
+  }
+}
+
+moved {
+  from = module.avatar_resize_trigger.aws_lambda_permission.this
+  to   = module.image_triggers.aws_lambda_permission.this["avatar"]
+}
+
+moved {
+  from = module.avatar_resize_trigger.aws_s3_bucket_notification.this
+  to   = module.image_triggers.aws_s3_bucket_notification.this
 }

@@ -35,6 +35,10 @@ module "http_api" {
       function_name = module.upload_url.lambda_function_name
       invoke_arn    = module.upload_url.lambda_function_invoke_arn
     }
+    "POST /banners/key_upload" = {
+      function_name = module.banner_upload_url.lambda_function_name
+      invoke_arn    = module.banner_upload_url.lambda_function_invoke_arn
+    }
   }
   throttling_burst_limit = 100
   throttling_rate_limit  = 50

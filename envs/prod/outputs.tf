@@ -5,9 +5,12 @@ output "api_endpoint" {
   value       = module.http_api.apigatewayv2_api_endpoint
 }
 
-output "avatar_base_url" {
-  description = "Public base URL of processed avatars: <avatar_base_url>/<sub>.<ext>."
-  value       = "${module.cdn.cloudfront_base_url}/avatars"
+output "image_base_urls" {
+  description = "Public base URL of each image kind's outputs: <url>/<sub><suffix>.<ext>."
+  value = {
+    avatar = "${module.cdn.cloudfront_base_url}/avatars"
+    banner = "${module.cdn.cloudfront_base_url}/banners"
+  }
 }
 
 output "uploads_bucket" {
@@ -25,8 +28,21 @@ output "cloudfront_distribution_id" {
   value       = module.cdn.cloudfront_distribution_id
 }
 
+output "resize_failure_queue_arns" {
+  description = "Per image kind, the SQS queue that receives S3 events its resizer failed on after its retries."
+  value = {
+    avatar = module.avatar_resize.lambda_failure_queue_arn
+    banner = module.banner_resize.lambda_failure_queue_arn
+  }
+}
+
+output "avatar_base_url" {
+  description = "Public base URL of processed avatars: <avatar_base_url>/<sub>.<ext>."
+  value       = "${module.cdn.cloudfront_base_url}/avatars"
+}
+
 output "avatar_resize_failure_queue_arn" {
-  description = "SQS queue that receives S3 events the resizer failed on after its retries."
+  description = "SQS queue that receives S3 events the avatar resizer failed on after its retries."
   value       = module.avatar_resize.lambda_failure_queue_arn
 }
 

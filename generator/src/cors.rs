@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::stack::api::ROUTES;
+use crate::stack::api::routes;
 
 /// The HTTP API's CORS configuration: the app's origins, the methods of the configured routes, and the two
 /// request headers the page sends.
@@ -20,9 +20,13 @@ pub struct ApiCors {
 
 impl ApiCors {
     pub fn from_config(config: &Config) -> Self {
-        let methods: BTreeSet<&'static str> = ROUTES
-            .iter()
-            .filter_map(|(key, _)| key.split_once(' ').map(|(method, _)| method))
+        let methods: BTreeSet<&'static str> = routes(config)
+            .keys()
+            .filter_map(|key| match key.split_once(' ')?.0 {
+                "GET" => Some("GET"),
+                "POST" => Some("POST"),
+                _ => None,
+            })
             .collect();
         Self {
             allow_origins: config.api.cors_origins.clone(),

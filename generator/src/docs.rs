@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::config::{Avatar, Backend, Config};
+use crate::config::{Backend, Config};
 use crate::output::HEADER;
 
 const ENVIRONMENT_README: &str = include_str!("templates/environment.md.tera");
@@ -20,6 +20,14 @@ impl DocsError {
     pub(crate) fn new(template: &'static str, source: tera::Error) -> Self {
         Self { template, source }
     }
+}
+
+#[derive(Serialize)]
+struct KindRow {
+    name: String,
+    route: String,
+    originals_prefix: String,
+    outputs: String,
 }
 
 #[derive(Serialize)]
@@ -61,12 +69,35 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     );
     ctx.insert("uploads_bucket", &config.buckets.uploads);
     ctx.insert("assets_bucket", &config.buckets.assets);
-    ctx.insert("originals_prefix", Avatar::ORIGINALS_PREFIX);
-    ctx.insert("output_prefix", Avatar::OUTPUT_PREFIX);
-    ctx.insert("extension", config.avatar.format.extension());
-    ctx.insert("size", &config.avatar.size);
-    ctx.insert("format", config.avatar.format.as_str());
-    ctx.insert("quality", &config.avatar.quality);
+    ctx.insert(
+        "kinds",
+        &config
+            .images
+            .iter()
+            .map(|k| KindRow {
+                name: k.name.clone(),
+                route: k.route.clone(),
+                originals_prefix: k.originals_prefix.clone(),
+                outputs: k
+                    .outputs
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "`{}<sub>{}.{}` {}×{} {} q{}",
+                            k.output_prefix,
+                            o.suffix,
+                            o.format.extension(),
+                            o.width,
+                            o.height,
+                            o.format.as_str(),
+                            o.quality
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect::<Vec<_>>(),
+    );
     ctx.insert(
         "domain",
         &config
@@ -79,10 +110,7 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     ctx.insert("jwt_issuer", &config.api.jwt_issuer);
     ctx.insert(
         "routes",
-        &crate::stack::ROUTES
-            .iter()
-            .map(|(r, _)| *r)
-            .collect::<Vec<_>>(),
+        &crate::stack::routes(config).into_keys().collect::<Vec<_>>(),
     );
     ctx.insert(
         "content_types",
@@ -99,21 +127,27 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     ctx.insert("architecture", config.lambda.architecture.as_str());
     ctx.insert("log_retention_days", &config.lambda.log_retention_days);
     let l = &config.lambda;
-    let rows: Vec<FunctionRow> = [
-        (crate::stack::RESIZE_BIN, &l.avatar_resize),
-        (crate::stack::UPLOAD_URL_BIN, &l.upload_url),
-        (crate::stack::PROFILE_API_BIN, &l.profile_api),
-    ]
-    .into_iter()
-    .map(|(bin, f)| FunctionRow {
-        name: format!("{}-{bin}", config.name_prefix()),
-        memory_mb: f.memory_mb,
-        timeout_seconds: f.timeout_seconds,
-        reserved_concurrency: f
-            .reserved_concurrency
-            .map_or_else(|| "unreserved".to_owned(), |n| n.to_string()),
-    })
-    .collect();
+    let mut functions = Vec::new();
+    for kind in &config.images {
+        let names = crate::stack::KindNames::of(config, kind);
+        functions.push((names.resize_function, &l.avatar_resize));
+        functions.push((names.upload_function, &l.upload_url));
+    }
+    functions.push((
+        format!("{}-{}", config.name_prefix(), crate::stack::PROFILE_API_BIN),
+        &l.profile_api,
+    ));
+    let rows: Vec<FunctionRow> = functions
+        .into_iter()
+        .map(|(name, f)| FunctionRow {
+            name,
+            memory_mb: f.memory_mb,
+            timeout_seconds: f.timeout_seconds,
+            reserved_concurrency: f
+                .reserved_concurrency
+                .map_or_else(|| "unreserved".to_owned(), |n| n.to_string()),
+        })
+        .collect();
     ctx.insert("functions", &rows);
     tera.render(NAME, &ctx).map_err(|source| DocsError {
         template: NAME,

@@ -20,6 +20,20 @@ pub fn reference(path: &str) -> Expression {
     builder.build().into()
 }
 
+/// A reference ending in a string key, such as `module.x.aws_lambda_permission.this["avatar"]` (for `moved`).
+pub fn reference_at(path: &str, key: &str) -> Expression {
+    let mut parts = path.split('.');
+    let root = parts.next().unwrap_or_default();
+    let mut builder = Traversal::builder(Variable::unchecked(root));
+    for part in parts {
+        builder = builder.attr(Identifier::unchecked(part));
+    }
+    builder
+        .index(Expression::String(key.to_owned()))
+        .build()
+        .into()
+}
+
 /// A string template with `${...}` interpolation kept as interpolation.
 ///
 /// ```

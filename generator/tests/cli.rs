@@ -56,7 +56,7 @@ fn an_edited_config_makes_the_output_stale() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let first = std::fs::read_to_string(envs.path().join("dev/functions.tf")).expect("read");
     assert!(
-        first.contains("AVATAR_QUALITY             = \"85\""),
+        first.contains("OUTPUTS                    = \"512x512:jpeg:85:\""),
         "{first}"
     );
     let out = generator(envs.path(), &["--env", "dev"]);

@@ -159,3 +159,121 @@ fn issue_6_a_kms_key_adds_decrypt_through_ssm_only_and_a_vpc_its_attributes() {
         .to_string()
         .contains("sg-0123456789abcdef0"));
 }
+
+/// Issue 8: each image kind's two functions are scoped to that kind's prefixes, its route reaches its own
+/// upload function, and its originals prefix triggers its own resizer only.
+#[test]
+fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
+    let path = common::repo_root().join("generator/tests/fixtures/valid/three-kinds/config.toml");
+    let config = common::parse_ok(&path, "three-kinds");
+    let files = generator::output::generate(&config).expect("generates");
+    let body = |name: &str| -> Body {
+        hcl::parse(
+            &files
+                .iter()
+                .find(|f| f.name == name)
+                .expect("file")
+                .contents,
+        )
+        .expect("parses")
+    };
+    let (functions, api, storage) = (body("functions.tf"), body("api.tf"), body("storage.tf"));
+    let routes = attribute(module(&api, "http_api"), "routes");
+    let targets = attribute(module(&storage, "image_triggers"), "targets");
+    for kind in &config.images {
+        let names = generator::stack::KindNames::of(&config, kind);
+        let resources = |module_name: &str| -> Vec<String> {
+            let Expression::Array(statements) =
+                attribute(module(&functions, module_name), "policy_statements")
+            else {
+                panic!("policy_statements is not a list");
+            };
+            statements
+                .iter()
+                .map(|s| field(s, "Resource").expect("Resource").to_string())
+                .collect()
+        };
+        let upload = resources(&names.upload_module);
+        assert_eq!(upload.len(), 1, "{}: {upload:?}", kind.name);
+        assert!(
+            upload[0].ends_with(&format!("/{}*\"", kind.originals_prefix)),
+            "{upload:?}"
+        );
+        let resize = resources(&names.resize_module);
+        assert!(
+            resize[0].ends_with(&format!("/{}*\"", kind.originals_prefix)),
+            "{resize:?}"
+        );
+        assert!(
+            resize[1].contains("assets_bucket")
+                && resize[1].ends_with(&format!("/{}*\"", kind.output_prefix)),
+            "{resize:?}"
+        );
+        for other in config.images.iter().filter(|o| o.name != kind.name) {
+            for r in upload.iter().chain(&resize) {
+                assert!(
+                    !r.contains(&other.originals_prefix)
+                        && !r.ends_with(&format!("/{}*\"", other.output_prefix)),
+                    "{}: {r}",
+                    kind.name
+                );
+            }
+        }
+
+        let route = field(routes, &format!("POST {}", kind.route)).expect("route");
+        assert_eq!(
+            field(route, "function_name")
+                .expect("function_name")
+                .to_string(),
+            format!("module.{}.lambda_function_name", names.upload_module)
+        );
+        let target = field(targets, &kind.name).expect("trigger target");
+        assert_eq!(
+            field(target, "function_arn")
+                .expect("function_arn")
+                .to_string(),
+            format!("module.{}.lambda_function_arn", names.resize_module)
+        );
+        assert_eq!(
+            field(target, "filter_prefixes").expect("prefixes"),
+            &Expression::Array(vec![Expression::from(kind.originals_prefix.as_str())])
+        );
+    }
+}
+
+/// Issue 8: a config that says nothing about kinds keeps the avatar's public contract and its function names.
+#[test]
+fn issue_8_defaults_keep_the_avatar_contract() {
+    let path = common::repo_root().join("generator/tests/fixtures/valid/minimal/config.toml");
+    let config = common::parse_ok(&path, "minimal");
+    let names: Vec<&str> = config.images.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["avatar", "banner"]);
+    let avatar = &config.images[0];
+    assert_eq!(avatar.route, "/avatars/key_upload");
+    assert_eq!(avatar.originals_prefix, "avatars/original/");
+    assert_eq!(avatar.output_prefix, "avatars/");
+    let main = avatar.main_output().expect("main output");
+    assert_eq!(
+        (
+            main.width,
+            main.height,
+            main.format.extension(),
+            main.quality,
+            main.suffix.as_str()
+        ),
+        (512, 512, "jpg", 80, "")
+    );
+    let kind_names = generator::stack::KindNames::of(&config, avatar);
+    assert_eq!(kind_names.upload_module, "upload_url");
+    assert_eq!(kind_names.resize_module, "avatar_resize");
+    assert!(
+        kind_names.upload_function.ends_with("-upload-url")
+            && !kind_names.upload_function.contains("avatar-upload")
+    );
+    let banner = &config.images[1];
+    let main = banner.main_output().expect("main output");
+    assert_eq!(
+        (banner.route.as_str(), main.width, main.height),
+        ("/banners/key_upload", 1500, 500)
+    );
+}

@@ -1,4 +1,4 @@
 output "s3_notification_prefixes" {
-  description = "Prefixes that trigger the function."
-  value       = var.filter_prefixes
+  description = "Prefixes that trigger a function, sorted."
+  value       = [for s in local.subscriptions : s.prefix]
 }

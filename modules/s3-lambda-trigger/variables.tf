@@ -18,23 +18,17 @@ variable "source_account" {
   }
 }
 
-variable "function_name" {
-  description = "Name of the function to invoke."
-  type        = string
-}
-
-variable "function_arn" {
-  description = "ARN of the function to invoke."
-  type        = string
-}
-
-variable "filter_prefixes" {
-  description = "Key prefixes that trigger the function, one notification each; keep them disjoint from the function's output prefixes."
-  type        = list(string)
+variable "targets" {
+  description = "Functions to invoke, by a stable key (the image kind): each with the key prefixes that trigger it. Prefixes must not overlap (S3 refuses overlapping filters) and must be disjoint from the functions' output prefixes."
+  type = map(object({
+    function_name   = string
+    function_arn    = string
+    filter_prefixes = list(string)
+  }))
 
   validation {
-    condition     = length(var.filter_prefixes) > 0 && alltrue([for p in var.filter_prefixes : length(p) > 0])
-    error_message = "At least one non-empty prefix is required: a bucket-wide trigger invites recursion."
+    condition     = length(var.targets) > 0 && alltrue([for t in values(var.targets) : length(t.filter_prefixes) > 0 && alltrue([for p in t.filter_prefixes : length(p) > 0])])
+    error_message = "Every target needs at least one non-empty prefix: a bucket-wide trigger invites recursion."
   }
 }
 

@@ -149,6 +149,72 @@ impl Avatar {
     pub const OUTPUT_PREFIX: &'static str = "avatars/";
 }
 
+/// One kind of user image (the avatar, the banner, ...): its upload route, where its originals arrive in the
+/// uploads bucket and where its outputs go in the assets bucket. The kind comes from the route (upload) and the
+/// prefix (resize), never from the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageKind {
+    /// `[a-z][a-z0-9]*`, unique; names the kind's functions and modules.
+    pub name: String,
+    /// The path of `POST <route>` on the HTTP API, e.g. `/avatars/key_upload`.
+    pub route: String,
+    /// In the uploads bucket, ends with `/`; the user id is the rest of the key.
+    pub originals_prefix: String,
+    /// In the assets bucket, ends with `/`.
+    pub output_prefix: String,
+    /// 1..=5; the first is the kind's main image (`<output_prefix><sub>.<ext>`).
+    pub outputs: Vec<ImageOutput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageOutput {
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    pub quality: u8,
+    /// Between the user id and the extension: `""` for the main output, e.g. `"_128"` for others.
+    pub suffix: String,
+}
+
+impl ImageKind {
+    /// Kinds used when the config has no `[[images]]`: today's avatar (sized by `[avatar]`) and a banner.
+    pub fn defaults(avatar: &Avatar) -> Vec<ImageKind> {
+        vec![
+            ImageKind {
+                name: "avatar".to_owned(),
+                route: "/avatars/key_upload".to_owned(),
+                originals_prefix: Avatar::ORIGINALS_PREFIX.to_owned(),
+                output_prefix: Avatar::OUTPUT_PREFIX.to_owned(),
+                outputs: vec![ImageOutput {
+                    width: avatar.size,
+                    height: avatar.size,
+                    format: avatar.format,
+                    quality: avatar.quality,
+                    suffix: String::new(),
+                }],
+            },
+            ImageKind {
+                name: "banner".to_owned(),
+                route: "/banners/key_upload".to_owned(),
+                originals_prefix: "banners/original/".to_owned(),
+                output_prefix: "banners/".to_owned(),
+                outputs: vec![ImageOutput {
+                    width: 1500,
+                    height: 500,
+                    format: ImageFormat::Jpeg,
+                    quality: 80,
+                    suffix: String::new(),
+                }],
+            },
+        ]
+    }
+
+    /// The output the upload response and the page show (the first; validation keeps the list non-empty).
+    pub fn main_output(&self) -> Option<&ImageOutput> {
+        self.outputs.first()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
     /// Sorted and unique.
@@ -253,6 +319,8 @@ pub struct Config {
     pub cdn: Cdn,
     pub database: Database,
     pub lambda: Lambdas,
+    /// At least one; sorted as written.
+    pub images: Vec<ImageKind>,
     pub github: Option<Github>,
     pub plan_review: PlanReview,
 }

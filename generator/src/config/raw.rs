@@ -25,6 +25,7 @@ pub struct RawConfig {
     pub database: RawDatabase,
     #[serde(default)]
     pub lambda: RawLambda,
+    pub images: Option<Spanned<Vec<Spanned<RawImageKind>>>>,
     pub github: Option<Spanned<RawGithub>>,
     #[serde(default)]
     pub plan_review: RawPlanReview,
@@ -153,4 +154,25 @@ pub struct RawGithub {
 #[serde(deny_unknown_fields)]
 pub struct RawPlanReview {
     pub allow_destroy: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageKind {
+    pub name: Spanned<String>,
+    pub route: Spanned<String>,
+    pub originals_prefix: Spanned<String>,
+    pub output_prefix: Spanned<String>,
+    pub outputs: Spanned<Vec<Spanned<RawImageOutput>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageOutput {
+    pub width: Spanned<i64>,
+    pub height: Spanned<i64>,
+    pub fit: S<String>,
+    pub format: S<String>,
+    pub quality: S<i64>,
+    pub suffix: S<String>,
 }

@@ -270,6 +270,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
     };
     let database = check_database(&mut c, &raw.database, &environment);
     let lambda = check_lambda(&mut c, &raw.lambda);
+    let images = check_images(&mut c, raw.images.as_ref(), &avatar);
     let github = raw
         .github
         .as_ref()
@@ -289,6 +290,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
             cdn,
             database,
             lambda,
+            images,
             github,
             plan_review,
         })
@@ -603,6 +605,260 @@ fn check_database(c: &mut Checker, d: &RawDatabase, e: &Environment) -> Database
         kms_key_arn,
         vpc,
     }
+}
+
+/// Upper bounds that keep a kind's outputs, and the number of functions, small.
+pub const MAX_IMAGE_KINDS: usize = 5;
+pub const MAX_OUTPUTS_PER_KIND: usize = 5;
+/// The largest output edge and area (a 4096×4096 JPEG is already 16 MP).
+pub const MAX_OUTPUT_EDGE: i64 = 4096;
+pub const MAX_OUTPUT_PIXELS: i64 = 16_777_216;
+
+fn check_images(
+    c: &mut Checker,
+    raw: Option<&Spanned<Vec<Spanned<RawImageKind>>>>,
+    avatar: &Avatar,
+) -> Vec<ImageKind> {
+    let Some(list) = raw else {
+        return ImageKind::defaults(avatar);
+    };
+    if list.get_ref().is_empty() || list.get_ref().len() > MAX_IMAGE_KINDS {
+        c.report(
+            "config::images",
+            list.span(),
+            format!("{} image kinds", list.get_ref().len()),
+            "wrong number of kinds",
+            format!("allowed: 1..={MAX_IMAGE_KINDS} `[[images]]` tables (or none: the avatar and banner defaults)"),
+        );
+    }
+    let mut kinds = Vec::new();
+    // (value, span) of every name, route and prefix seen so far, for the uniqueness and overlap checks.
+    let mut names: Vec<(String, Range<usize>)> = Vec::new();
+    let mut routes: Vec<(String, Range<usize>)> = Vec::new();
+    let mut originals: Vec<(String, Range<usize>)> = Vec::new();
+    let mut outputs_seen: Vec<(String, Range<usize>)> = Vec::new();
+    for kind in list.get_ref() {
+        let k = kind.get_ref();
+        let name = k.name.get_ref();
+        let name_ok = (1..=16).contains(&name.len())
+            && name.starts_with(|ch: char| ch.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !name_ok {
+            c.report(
+                "config::image_name",
+                k.name.span(),
+                format!("`images.name` is \"{name}\""),
+                "not a kind name",
+                "allowed: 1 to 16 of a-z0-9, starting with a letter (it names the kind's functions)",
+            );
+        }
+        unique(c, &mut names, name, k.name.span(), "images.name");
+        let route = k.route.get_ref();
+        let route_ok = route.starts_with('/')
+            && route.len() <= 64
+            && route[1..].split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b))
+            })
+            && !route.starts_with("/api/");
+        if !route_ok {
+            c.report(
+                "config::image_route",
+                k.route.span(),
+                format!("`images.route` is \"{route}\""),
+                "not an upload route",
+                "allowed: a path such as \"/banners/key_upload\" (segments of a-z0-9_-, not under /api/); it is served as POST",
+            );
+        }
+        unique(c, &mut routes, route, k.route.span(), "images.route");
+        for (key, prefix) in [
+            ("originals_prefix", &k.originals_prefix),
+            ("output_prefix", &k.output_prefix),
+        ] {
+            let p = prefix.get_ref();
+            let ok = p.ends_with('/')
+                && !p.starts_with('/')
+                && p.len() <= 64
+                && !p.contains("//")
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-/".contains(&b));
+            if !ok {
+                c.report(
+                    "config::image_prefix",
+                    prefix.span(),
+                    format!("`images.{key}` is \"{p}\""),
+                    "not a key prefix",
+                    "allowed: a-z0-9_-/ ending with /, e.g. \"banners/original/\"",
+                );
+            }
+        }
+        disjoint(
+            c,
+            &mut originals,
+            &k.originals_prefix,
+            "images.originals_prefix",
+        );
+        disjoint(
+            c,
+            &mut outputs_seen,
+            &k.output_prefix,
+            "images.output_prefix",
+        );
+
+        let outs = k.outputs.get_ref();
+        if outs.is_empty() || outs.len() > MAX_OUTPUTS_PER_KIND {
+            c.report(
+                "config::image_outputs",
+                k.outputs.span(),
+                format!("kind \"{name}\" has {} outputs", outs.len()),
+                "wrong number of outputs",
+                format!("allowed: 1..={MAX_OUTPUTS_PER_KIND} `[[images.outputs]]` per kind"),
+            );
+        }
+        let mut files: Vec<(String, Range<usize>)> = Vec::new();
+        let mut outputs = Vec::new();
+        for (i, out) in outs.iter().enumerate() {
+            let o = out.get_ref();
+            let width: u32 = c.int(
+                "images.outputs.width",
+                &Some(o.width.clone()),
+                16,
+                MAX_OUTPUT_EDGE,
+                512,
+            );
+            let height: u32 = c.int(
+                "images.outputs.height",
+                &Some(o.height.clone()),
+                16,
+                MAX_OUTPUT_EDGE,
+                512,
+            );
+            if i64::from(width) * i64::from(height) > MAX_OUTPUT_PIXELS {
+                c.report(
+                    "config::image_size",
+                    out.span(),
+                    format!(
+                        "{width}×{height} is {} pixels",
+                        u64::from(width) * u64::from(height)
+                    ),
+                    "output too large",
+                    format!("allowed: at most {MAX_OUTPUT_PIXELS} pixels per output"),
+                );
+            }
+            if let Some(fit) = &o.fit {
+                c.one_of("images.outputs.fit", fit, &["cover"]);
+            }
+            let format = match &o.format {
+                None => ImageFormat::Jpeg,
+                Some(f) => match c.one_of("images.outputs.format", f, &["jpeg", "webp"]) {
+                    Some("webp") => ImageFormat::Webp,
+                    _ => ImageFormat::Jpeg,
+                },
+            };
+            let quality = c.int("images.outputs.quality", &o.quality, 1, 100, 80);
+            let suffix = match &o.suffix {
+                Some(sfx) => {
+                    let text = sfx.get_ref();
+                    if text.len() > 16
+                        || !text.bytes().all(|b| {
+                            b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b)
+                        })
+                    {
+                        c.report(
+                            "config::image_suffix",
+                            sfx.span(),
+                            format!("`images.outputs.suffix` is \"{text}\""),
+                            "not a key suffix",
+                            "allowed: up to 16 of a-z0-9_- (\"\" for the main output)",
+                        );
+                    }
+                    if i == 0 && !text.is_empty() {
+                        c.report(
+                            "config::image_suffix",
+                            sfx.span(),
+                            format!("the first output of kind \"{name}\" has suffix \"{text}\""),
+                            "the main output has no suffix",
+                            "allowed: \"\" for the first output: it is the kind's main image, <output_prefix><sub>.<ext>",
+                        );
+                    }
+                    text.clone()
+                }
+                None if i == 0 => String::new(),
+                None => format!("_{width}x{height}"),
+            };
+            let file = format!("{suffix}.{}", format.extension());
+            unique(
+                c,
+                &mut files,
+                &file,
+                out.span(),
+                "images.outputs (suffix and format)",
+            );
+            outputs.push(ImageOutput {
+                width,
+                height,
+                format,
+                quality,
+                suffix,
+            });
+        }
+        kinds.push(ImageKind {
+            name: name.clone(),
+            route: route.clone(),
+            originals_prefix: k.originals_prefix.get_ref().clone(),
+            output_prefix: k.output_prefix.get_ref().clone(),
+            outputs,
+        });
+    }
+    kinds
+}
+
+/// Reports `value` if an earlier entry had it.
+fn unique(
+    c: &mut Checker,
+    seen: &mut Vec<(String, Range<usize>)>,
+    value: &str,
+    span: Range<usize>,
+    key: &str,
+) {
+    if seen.iter().any(|(v, _)| v == value) {
+        c.report(
+            "config::duplicate",
+            span.clone(),
+            format!("`{key}` \"{value}\" appears twice"),
+            "duplicate",
+            "each kind needs its own value",
+        );
+    }
+    seen.push((value.to_owned(), span));
+}
+
+/// Reports a prefix that contains, or is contained in, an earlier one: one key would belong to two kinds (and
+/// S3 refuses overlapping notification filters).
+fn disjoint(
+    c: &mut Checker,
+    seen: &mut Vec<(String, Range<usize>)>,
+    prefix: &Spanned<String>,
+    key: &str,
+) {
+    let p = prefix.get_ref();
+    if let Some((other, _)) = seen
+        .iter()
+        .find(|(o, _)| o.starts_with(p.as_str()) || p.starts_with(o.as_str()))
+    {
+        c.report(
+            "config::overlapping_prefixes",
+            prefix.span(),
+            format!("`{key}` \"{p}\" overlaps \"{other}\""),
+            "overlapping prefix",
+            "allowed: prefixes where neither starts with the other, so every key belongs to one kind",
+        );
+    }
+    seen.push((p.clone(), prefix.span()));
 }
 
 fn check_github(c: &mut Checker, g: &Spanned<RawGithub>, backend: &Backend) -> Option<Github> {

@@ -9,20 +9,35 @@ use crate::config::Config;
 use crate::cors::ApiCors;
 use crate::tf::{number, object, string, strings};
 
-/// Route keys and the module of the Lambda behind each. Every route is behind the JWT authorizer.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("POST /avatars/key_upload", names::UPLOAD_URL),
-    ("GET /api/profile", names::PROFILE_API),
-    ("POST /api/profile/update", names::PROFILE_API),
-];
+/// The profile routes, served by `profile_api`.
+pub const PROFILE_ROUTES: &[&str] = &["GET /api/profile", "POST /api/profile/update"];
+
+/// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
+/// function) and the profile routes. Every route is behind the JWT authorizer.
+pub fn routes(config: &Config) -> BTreeMap<String, String> {
+    let mut routes: BTreeMap<String, String> = config
+        .images
+        .iter()
+        .map(|kind| {
+            (
+                format!("POST {}", kind.route),
+                super::KindNames::of(config, kind).upload_module,
+            )
+        })
+        .collect();
+    for route in PROFILE_ROUTES {
+        routes.insert((*route).to_owned(), names::PROFILE_API.to_owned());
+    }
+    routes
+}
 
 pub fn body(config: &Config) -> Body {
     let api = &config.api;
-    let routes: BTreeMap<&str, &str> = ROUTES.iter().copied().collect();
+    let routes = routes(config);
     let cors = ApiCors::from_config(config);
     let route_objects = object(routes.iter().map(|(key, module)| {
         (
-            *key,
+            key.clone(),
             object([
                 (
                     "function_name",

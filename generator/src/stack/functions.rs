@@ -5,7 +5,7 @@
 use hcl::{Body, Expression};
 
 use super::{module_block, module_output, names};
-use crate::config::{Avatar, Config, Function};
+use crate::config::{Config, Function, ImageKind};
 use crate::tf::{number, object, string, template};
 
 /// Binary names of the Lambdas; `cargo lambda build` writes `target/lambda/<name>/bootstrap.zip`.
@@ -14,55 +14,89 @@ pub const UPLOAD_URL_BIN: &str = "upload-url";
 pub const PROFILE_API_BIN: &str = "profile-api";
 
 pub fn body(config: &Config) -> Body {
+    let mut body = Body::builder();
+    for kind in &config.images {
+        let names = super::KindNames::of(config, kind);
+        body = body
+            .add_block(resize_function(config, kind, &names))
+            .add_block(upload_function(config, kind, &names));
+    }
+    body.add_block(profile_function(config)).build()
+}
+
+/// `<w>x<h>:<format>:<quality>:<suffix>` per output, comma-separated (the resizer's `OUTPUTS`).
+fn outputs_spec(kind: &ImageKind) -> String {
+    kind.outputs
+        .iter()
+        .map(|o| {
+            format!(
+                "{}x{}:{}:{}:{}",
+                o.width,
+                o.height,
+                o.format.as_str(),
+                o.quality,
+                o.suffix
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The kind's resizer: reads and tags only its originals, writes only under its output prefix.
+fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) -> hcl::Block {
     let avatar = &config.avatar;
-    let resize_env = env_vars([
+    let env = env_vars([
         ("ASSETS_BUCKET", string(&config.buckets.assets)),
         ("AVATAR_BACKGROUND", string(&avatar.background)),
         ("AVATAR_CACHE_CONTROL", string(&avatar.cache_control)),
-        ("AVATAR_FORMAT", string(avatar.format.as_str())),
-        ("AVATAR_QUALITY", string(avatar.quality.to_string())),
-        ("AVATAR_SIZE", string(avatar.size.to_string())),
         (
             "CLOUDFRONT_DISTRIBUTION_ID",
-            module_output(names::CDN, "cloudfront_distribution_id"),
+            module_output(super::names::CDN, "cloudfront_distribution_id"),
         ),
+        ("IMAGE_KIND", string(&kind.name)),
         (
             "MAX_INPUT_BYTES",
             string(config.upload.max_bytes.to_string()),
         ),
         ("MAX_PIXELS", string(avatar.max_pixels.to_string())),
         ("MAX_DIMENSION", string(avatar.max_dimension.to_string())),
-        ("ORIGINALS_PREFIX", string(Avatar::ORIGINALS_PREFIX)),
-        ("OUTPUT_PREFIX", string(Avatar::OUTPUT_PREFIX)),
+        ("ORIGINALS_PREFIX", string(&kind.originals_prefix)),
+        ("OUTPUTS", string(outputs_spec(kind))),
+        ("OUTPUT_PREFIX", string(&kind.output_prefix)),
     ]);
-    let resize_policy = vec![
+    let policy = vec![
         statement(
             "ReadAndTagOriginals",
             &["s3:GetObject", "s3:PutObjectTagging"],
-            object_arn(names::UPLOADS, Avatar::ORIGINALS_PREFIX),
+            object_arn(super::names::UPLOADS, &kind.originals_prefix),
         ),
         statement(
-            "WriteAvatars",
+            "WriteOutputs",
             &["s3:PutObject"],
-            object_arn(names::ASSETS, Avatar::OUTPUT_PREFIX),
+            object_arn(super::names::ASSETS, &kind.output_prefix),
         ),
         statement(
-            "InvalidateAvatars",
+            "InvalidateOutputs",
             &["cloudfront:CreateInvalidation"],
-            module_output(names::CDN, "cloudfront_distribution_arn"),
+            module_output(super::names::CDN, "cloudfront_distribution_arn"),
         ),
     ];
-    let resize = function(
+    function(
         config,
-        names::RESIZE,
+        &names.resize_module,
+        &names.resize_function,
         RESIZE_BIN,
-        "Resizes each new avatar original into the public avatar",
+        &format!("Resizes each new {} original into its outputs", kind.name),
         &config.lambda.avatar_resize,
-        resize_env,
-        resize_policy,
-    );
+        env,
+        policy,
+    )
+}
 
-    let upload_env = env_vars([
+/// The kind's presigned-upload endpoint: may only sign uploads under its originals prefix.
+fn upload_function(config: &Config, kind: &ImageKind, names: &super::KindNames) -> hcl::Block {
+    let extension = kind.main_output().map_or("jpg", |o| o.format.extension());
+    let env = env_vars([
         (
             "ALLOWED_CONTENT_TYPES",
             string(
@@ -75,13 +109,13 @@ pub fn body(config: &Config) -> Body {
                     .join(","),
             ),
         ),
-        ("AVATAR_BASE_URL", super::avatar_base_url()),
-        ("AVATAR_EXTENSION", string(avatar.format.extension())),
+        ("AVATAR_BASE_URL", super::output_base_url(kind)),
+        ("AVATAR_EXTENSION", string(extension)),
         (
             "MAX_UPLOAD_BYTES",
             string(config.upload.max_bytes.to_string()),
         ),
-        ("ORIGINALS_PREFIX", string(Avatar::ORIGINALS_PREFIX)),
+        ("ORIGINALS_PREFIX", string(&kind.originals_prefix)),
         ("UPLOADS_BUCKET", string(&config.buckets.uploads)),
         (
             "URL_TTL_SECONDS",
@@ -89,21 +123,27 @@ pub fn body(config: &Config) -> Body {
         ),
     ]);
     // Presigning signs with the function's own credentials, so the role needs the permission the URL grants.
-    let upload_policy = vec![statement(
+    let policy = vec![statement(
         "PresignOriginalUploads",
         &["s3:PutObject"],
-        object_arn(names::UPLOADS, Avatar::ORIGINALS_PREFIX),
+        object_arn(super::names::UPLOADS, &kind.originals_prefix),
     )];
-    let upload = function(
+    function(
         config,
-        names::UPLOAD_URL,
+        &names.upload_module,
+        &names.upload_function,
         UPLOAD_URL_BIN,
-        "Returns a presigned upload for the signed-in user's avatar original",
+        &format!(
+            "Returns a presigned upload for the signed-in user's {} original",
+            kind.name
+        ),
         &config.lambda.upload_url,
-        upload_env,
-        upload_policy,
-    );
+        env,
+        policy,
+    )
+}
 
+fn profile_function(config: &Config) -> hcl::Block {
     let database = &config.database;
     let parameter_arn = format!(
         "arn:aws:ssm:{}:{}:parameter{}",
@@ -136,6 +176,7 @@ pub fn body(config: &Config) -> Body {
     let mut profile = function(
         config,
         names::PROFILE_API,
+        &format!("{}-{PROFILE_API_BIN}", config.name_prefix()),
         PROFILE_API_BIN,
         "Reads and updates the signed-in user's profile",
         &config.lambda.profile_api,
@@ -152,16 +193,14 @@ pub fn body(config: &Config) -> Body {
         }
     }
 
-    Body::builder()
-        .add_block(resize)
-        .add_block(upload)
-        .add_block(profile)
-        .build()
+    profile
 }
 
+#[allow(clippy::too_many_arguments)] // one call per function kind; a struct would only rename the arguments
 fn function(
     config: &Config,
     module: &str,
+    function_name: &str,
     bin: &str,
     description: &str,
     settings: &Function,
@@ -169,10 +208,7 @@ fn function(
     statements: Vec<Expression>,
 ) -> hcl::Block {
     let mut attributes = vec![
-        (
-            "function_name",
-            string(format!("{}-{}", config.name_prefix(), bin)),
-        ),
+        ("function_name", string(function_name)),
         ("description", string(description)),
         (
             "zip_path",

@@ -5,7 +5,7 @@ pub mod api;
 mod cdn;
 mod ci;
 pub mod functions;
-pub use api::ROUTES;
+pub use api::routes;
 pub use functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 mod outputs;
 mod storage;
@@ -28,6 +28,40 @@ pub mod names {
     pub const PROFILE_API: &str = "profile_api";
     pub const API: &str = "http_api";
     pub const GITHUB: &str = "github_oidc";
+    /// The uploads bucket's S3 events, one subscription per image kind.
+    pub const TRIGGERS: &str = "image_triggers";
+}
+
+/// The modules and functions of one image kind. The kind named `avatar` keeps the upload function's names from
+/// before kinds existed (`upload_url`, `<prefix>-upload-url`), so existing deployments change in place.
+pub struct KindNames {
+    pub resize_module: String,
+    pub resize_function: String,
+    pub upload_module: String,
+    pub upload_function: String,
+}
+
+impl KindNames {
+    pub fn of(config: &Config, kind: &crate::config::ImageKind) -> Self {
+        let prefix = config.name_prefix();
+        let (upload_module, upload_function) = if kind.name == "avatar" {
+            (
+                names::UPLOAD_URL.to_owned(),
+                format!("{prefix}-{UPLOAD_URL_BIN}"),
+            )
+        } else {
+            (
+                format!("{}_{}", kind.name, names::UPLOAD_URL),
+                format!("{prefix}-{}-{UPLOAD_URL_BIN}", kind.name),
+            )
+        };
+        KindNames {
+            resize_module: format!("{}_resize", kind.name),
+            resize_function: format!("{prefix}-{}-resize", kind.name),
+            upload_module,
+            upload_function,
+        }
+    }
 }
 
 /// Every `.tf` file of the root, in a fixed order.
@@ -65,12 +99,12 @@ pub(crate) fn module_output(name: &str, output: &str) -> hcl::Expression {
     crate::tf::reference(&format!("module.{name}.{output}"))
 }
 
-/// `"${module.cdn.cloudfront_base_url}/avatars"`: the public base URL of processed avatars, shared by the
+/// `"${module.cdn.cloudfront_base_url}/avatars"`: the public base URL of a kind's outputs, shared by the
 /// upload-url function's environment and the root's outputs.
-pub(crate) fn avatar_base_url() -> hcl::Expression {
+pub(crate) fn output_base_url(kind: &crate::config::ImageKind) -> hcl::Expression {
     crate::tf::template(&format!(
         "${{module.{}.cloudfront_base_url}}/{}",
         names::CDN,
-        crate::config::Avatar::OUTPUT_PREFIX.trim_end_matches('/')
+        kind.output_prefix.trim_end_matches('/')
     ))
 }

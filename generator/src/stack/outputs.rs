@@ -6,16 +6,26 @@ use super::{module_output, names};
 use crate::config::Config;
 
 pub fn body(config: &Config) -> Body {
-    let outputs: [(&str, &str, Expression); 6] = [
+    let kinds = || config.images.iter();
+    let image_base_urls =
+        crate::tf::object(kinds().map(|k| (k.name.clone(), super::output_base_url(k))));
+    let failure_queues = crate::tf::object(kinds().map(|k| {
+        let module = super::KindNames::of(config, k).resize_module;
+        (
+            k.name.clone(),
+            module_output(&module, "lambda_failure_queue_arn"),
+        )
+    }));
+    let outputs: Vec<(&str, &str, Expression)> = vec![
         (
             "api_endpoint",
             "Base URL of the HTTP API (POST /avatars/key_upload, POST /api/profile/update).",
             module_output(names::API, "apigatewayv2_api_endpoint"),
         ),
         (
-            "avatar_base_url",
-            "Public base URL of processed avatars: <avatar_base_url>/<sub>.<ext>.",
-            super::avatar_base_url(),
+            "image_base_urls",
+            "Public base URL of each image kind's outputs: <url>/<sub><suffix>.<ext>.",
+            image_base_urls,
         ),
         (
             "uploads_bucket",
@@ -33,11 +43,26 @@ pub fn body(config: &Config) -> Body {
             module_output(names::CDN, "cloudfront_distribution_id"),
         ),
         (
-            "avatar_resize_failure_queue_arn",
-            "SQS queue that receives S3 events the resizer failed on after its retries.",
-            module_output(names::RESIZE, "lambda_failure_queue_arn"),
+            "resize_failure_queue_arns",
+            "Per image kind, the SQS queue that receives S3 events its resizer failed on after its retries.",
+            failure_queues,
         ),
     ];
+    // The avatar's outputs as they were before image kinds, for scripts that read them.
+    let avatar = kinds().find(|k| k.name == "avatar").map(|k| {
+        [
+            (
+                "avatar_base_url",
+                "Public base URL of processed avatars: <avatar_base_url>/<sub>.<ext>.",
+                super::output_base_url(k),
+            ),
+            (
+                "avatar_resize_failure_queue_arn",
+                "SQS queue that receives S3 events the avatar resizer failed on after its retries.",
+                module_output(names::RESIZE, "lambda_failure_queue_arn"),
+            ),
+        ]
+    });
     let github = config.github.as_ref().map(|_| {
         [
             (
@@ -54,6 +79,7 @@ pub fn body(config: &Config) -> Body {
     });
     outputs
         .into_iter()
+        .chain(avatar.into_iter().flatten())
         .chain(github.into_iter().flatten())
         .fold(Body::builder(), |body, (name, description, value)| {
             body.add_block(

@@ -4,7 +4,7 @@
 use hcl::Body;
 
 use super::{module_block, module_output, names};
-use crate::config::{Avatar, Config};
+use crate::config::Config;
 use crate::cors::UploadCors;
 use crate::tf::{number, object, string, strings};
 
@@ -20,7 +20,14 @@ pub fn body(config: &Config) -> Body {
             (
                 "expiration",
                 object([
-                    ("prefix", string(Avatar::ORIGINALS_PREFIX)),
+                    // The uploads bucket holds nothing but originals: with one kind, its prefix; with more, all.
+                    (
+                        "prefix",
+                        string(match config.images.as_slice() {
+                            [only] => only.originals_prefix.as_str(),
+                            _ => "",
+                        }),
+                    ),
                     ("days", number(config.upload.expire_originals_after_days)),
                 ]),
             ),
@@ -75,28 +82,63 @@ pub fn body(config: &Config) -> Body {
         ],
     );
 
+    let targets = object(config.images.iter().map(|kind| {
+        let module = super::KindNames::of(config, kind).resize_module;
+        (
+            kind.name.clone(),
+            object([
+                (
+                    "function_name",
+                    module_output(&module, "lambda_function_name"),
+                ),
+                (
+                    "function_arn",
+                    module_output(&module, "lambda_function_arn"),
+                ),
+                ("filter_prefixes", strings([kind.originals_prefix.clone()])),
+            ]),
+        )
+    }));
     let trigger = module_block(
-        "avatar_resize_trigger",
+        names::TRIGGERS,
         "s3-lambda-trigger",
         vec![
             ("bucket_id", module_output(names::UPLOADS, "s3_bucket_id")),
             ("bucket_arn", module_output(names::UPLOADS, "s3_bucket_arn")),
             ("source_account", string(&config.environment.account_id)),
-            (
-                "function_name",
-                module_output(names::RESIZE, "lambda_function_name"),
-            ),
-            (
-                "function_arn",
-                module_output(names::RESIZE, "lambda_function_arn"),
-            ),
-            ("filter_prefixes", strings([Avatar::ORIGINALS_PREFIX])),
+            ("targets", targets),
         ],
     );
+    // Before image kinds the trigger served the avatar alone (`module.avatar_resize_trigger`).
+    let moved = config.images.iter().any(|k| k.name == "avatar").then(|| {
+        use crate::tf::{reference, reference_at};
+        [
+            (
+                reference("module.avatar_resize_trigger.aws_lambda_permission.this"),
+                reference_at(
+                    &format!("module.{}.aws_lambda_permission.this", names::TRIGGERS),
+                    "avatar",
+                ),
+            ),
+            (
+                reference("module.avatar_resize_trigger.aws_s3_bucket_notification.this"),
+                reference(&format!(
+                    "module.{}.aws_s3_bucket_notification.this",
+                    names::TRIGGERS
+                )),
+            ),
+        ]
+    });
 
     Body::builder()
         .add_block(uploads)
         .add_block(assets)
         .add_block(trigger)
+        .add_blocks(moved.into_iter().flatten().map(|(from, to)| {
+            hcl::Block::builder("moved")
+                .add_attribute(("from", from))
+                .add_attribute(("to", to))
+                .build()
+        }))
         .build()
 }

@@ -34,7 +34,11 @@ pub struct Resizer {
 pub enum Outcome {
     Written {
         key: String,
+        /// The main output's key.
         output_key: String,
+        /// Every output's key, the main one first.
+        output_keys: Vec<String>,
+        /// Bytes of all outputs.
         bytes: usize,
         invalidation_id: Option<String>,
     },
@@ -145,45 +149,57 @@ impl Resizer {
             }
         };
         let size = bytes.len() as u64;
-        let encoded = match imaging::process(&bytes, &kind.output, &self.settings.limits) {
-            Ok(encoded) => encoded,
-            Err(rejection) => return self.reject(object, rejection, Some(size)).await,
-        };
+        // Every output is made before any is written: a rejection on one leaves all the current ones in place.
+        let mut encoded = Vec::with_capacity(kind.outputs.len());
+        for output in &kind.outputs {
+            match imaging::process(&bytes, &output.spec, &self.settings.limits) {
+                Ok(image) => encoded.push((kind.output_key(user_id, output), image)),
+                Err(rejection) => return self.reject(object, rejection, Some(size)).await,
+            }
+        }
         drop(bytes);
 
-        let output_key = kind.output_key(user_id);
-        let output_len = encoded.bytes.len();
-        self.s3
-            .put_object()
-            .bucket(&self.settings.assets_bucket)
-            .key(&output_key)
-            .content_type(encoded.format.content_type())
-            .cache_control(&kind.cache_control)
-            .body(ByteStream::from(encoded.bytes))
-            .send()
-            .await
-            .map_err(|err| TransientError::Write {
-                bucket: self.settings.assets_bucket.clone(),
-                key: output_key.clone(),
-                source: boxed(err),
-            })?;
-        let invalidation_id = self.invalidate(&output_key, object).await?;
+        let output_keys: Vec<String> = encoded.iter().map(|(key, _)| key.clone()).collect();
+        let output_len: usize = encoded.iter().map(|(_, image)| image.bytes.len()).sum();
+        let source = encoded.first().map(|(_, image)| image.source);
+        // S3 has no multi-object transaction; a failed write fails the invocation, and the retry rewrites the
+        // whole set (the pipeline is deterministic, so rewritten outputs are byte-identical).
+        for (output_key, image) in encoded {
+            self.s3
+                .put_object()
+                .bucket(&self.settings.assets_bucket)
+                .key(&output_key)
+                .content_type(image.format.content_type())
+                .cache_control(&kind.cache_control)
+                .body(ByteStream::from(image.bytes))
+                .send()
+                .await
+                .map_err(|err| TransientError::Write {
+                    bucket: self.settings.assets_bucket.clone(),
+                    key: output_key.clone(),
+                    source: boxed(err),
+                })?;
+        }
+        let invalidation_id = self.invalidate(&output_keys, object).await?;
         self.tag(object, &[(STATUS_TAG, "processed")]).await?;
+        let output_key = output_keys.first().cloned().unwrap_or_default();
         tracing::info!(
+            kind = kind.name,
             key = object.key,
-            output_key,
+            output_keys = output_keys.join(","),
             input_bytes = size,
             output_bytes = output_len,
-            source_format = encoded.source.format.as_str(),
-            source_width = encoded.source.width,
-            source_height = encoded.source.height,
-            orientation = encoded.source.orientation.value(),
+            source_format = source.map(|s| s.format.as_str()),
+            source_width = source.map(|s| s.width),
+            source_height = source.map(|s| s.height),
+            orientation = source.map(|s| s.orientation.value()),
             invalidation_id,
-            "avatar written"
+            "outputs written"
         );
         Ok(Outcome::Written {
             key: object.key.clone(),
             output_key,
+            output_keys,
             bytes: output_len,
             invalidation_id,
         })
@@ -291,17 +307,21 @@ impl Resizer {
         }
     }
 
-    /// Asks CloudFront to drop its cached copy of the output. The caller reference is derived from the event,
-    /// so a retried event re-submits the same request instead of creating a second invalidation.
+    /// Asks CloudFront to drop its cached copies of the outputs, in one invalidation. The caller reference is
+    /// derived from the event, so a retried event re-submits the same request instead of creating a second one.
     async fn invalidate(
         &self,
-        output_key: &str,
+        output_keys: &[String],
         object: &NewObject,
     ) -> Result<Option<String>, TransientError> {
         let Some(distribution) = &self.settings.distribution_id else {
             return Ok(None);
         };
-        let path = format!("/{output_key}");
+        let Some(output_key) = output_keys.first() else {
+            return Ok(None);
+        };
+        let paths: Vec<String> = output_keys.iter().map(|k| format!("/{k}")).collect();
+        let path = paths.join(" ");
         let invalidate_error =
             |err: Box<dyn std::error::Error + Send + Sync>| TransientError::Invalidate {
                 distribution: distribution.clone(),
@@ -312,8 +332,8 @@ impl Resizer {
         let batch = InvalidationBatch::builder()
             .paths(
                 Paths::builder()
-                    .quantity(1)
-                    .items(&path)
+                    .quantity(paths.len() as i32)
+                    .set_items(Some(paths.clone()))
                     .build()
                     .map_err(|err| invalidate_error(boxed(err)))?,
             )

@@ -4,16 +4,27 @@
 
 use crate::imaging::{Limits, OutputFormat, OutputSpec};
 
-/// One image kind: where its originals arrive and where its output goes. Today there is one kind, the avatar;
-/// the handler is written against this type so more kinds only change how settings are read.
+/// The image kind this function serves (each kind has its own function, so its role is scoped to its
+/// prefixes): where its originals arrive and the outputs made from each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kind {
+    /// `avatar`, `banner`, … (for logs).
+    pub name: String,
     /// In the uploads bucket, e.g. `avatars/original/`; the user id is the rest of the key.
     pub originals_prefix: String,
-    /// In the assets bucket, e.g. `avatars/`; the output key is `<prefix><user id>.<ext>`.
+    /// In the assets bucket, e.g. `avatars/`; an output's key is `<prefix><user id><suffix>.<ext>`.
     pub output_prefix: String,
-    pub output: OutputSpec,
+    /// At least one; all are written, or none.
+    pub outputs: Vec<Output>,
     pub cache_control: String,
+}
+
+/// One output of a kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Between the user id and the extension (`""` for the main output).
+    pub suffix: String,
+    pub spec: OutputSpec,
 }
 
 impl Kind {
@@ -23,11 +34,12 @@ impl Kind {
         (!rest.is_empty() && !rest.contains('/')).then_some(rest)
     }
 
-    pub fn output_key(&self, user_id: &str) -> String {
+    pub fn output_key(&self, user_id: &str, output: &Output) -> String {
         format!(
-            "{}{user_id}.{}",
+            "{}{user_id}{}.{}",
             self.output_prefix,
-            self.output.format.extension()
+            output.suffix,
+            output.spec.format.extension()
         )
     }
 }
@@ -69,10 +81,15 @@ impl Settings {
         let originals_prefix = required("ORIGINALS_PREFIX");
         let output_prefix = required("OUTPUT_PREFIX");
         let cache_control = required("AVATAR_CACHE_CONTROL");
-        let size = required("AVATAR_SIZE");
-        let quality = required("AVATAR_QUALITY");
-        let format = required("AVATAR_FORMAT");
+        // `OUTPUTS` (every kind, from the generator) or, as before image kinds, one square `AVATAR_SIZE` output.
+        let outputs_spec = lookup("OUTPUTS").filter(|v| !v.trim().is_empty());
+        let legacy = outputs_spec.is_none();
+        let mut required_legacy = |name: &str| if legacy { required(name) } else { None };
+        let size = required_legacy("AVATAR_SIZE");
+        let quality = required_legacy("AVATAR_QUALITY");
+        let format = required_legacy("AVATAR_FORMAT");
         let background = required("AVATAR_BACKGROUND");
+        let name = lookup("IMAGE_KIND").unwrap_or_else(|| "avatar".to_owned());
         let max_input_bytes = required("MAX_INPUT_BYTES");
         let max_pixels = required("MAX_PIXELS");
         let max_dimension = required("MAX_DIMENSION");
@@ -81,6 +98,7 @@ impl Settings {
 
         let size = number(&mut problems, "AVATAR_SIZE", size, 16, 4096);
         let quality = number(&mut problems, "AVATAR_QUALITY", quality, 1, 100);
+        let parsed_outputs = outputs_spec.map(|spec| parse_outputs(&mut problems, &spec));
         let max_input_bytes = number(
             &mut problems,
             "MAX_INPUT_BYTES",
@@ -112,15 +130,42 @@ impl Settings {
                 problems.push(format!("{name} is {prefix:?}; it must end with '/'"));
             }
         }
+        let outputs: Option<Vec<Output>> = match (parsed_outputs, background) {
+            (Some(parsed), Some(background)) => parsed.map(|list| {
+                list.into_iter()
+                    .map(|(width, height, format, quality, suffix)| Output {
+                        suffix,
+                        spec: OutputSpec {
+                            width,
+                            height,
+                            format,
+                            quality,
+                            background,
+                        },
+                    })
+                    .collect()
+            }),
+            (None, Some(background)) => match (size, quality, format) {
+                (Some(size), Some(quality), Some(format)) => Some(vec![Output {
+                    suffix: String::new(),
+                    spec: OutputSpec {
+                        width: size as u32,
+                        height: size as u32,
+                        format,
+                        quality: quality as u8,
+                        background,
+                    },
+                }]),
+                _ => None,
+            },
+            _ => None,
+        };
         match (
             assets_bucket,
             originals_prefix,
             output_prefix,
             cache_control,
-            size,
-            quality,
-            format,
-            background,
+            outputs,
             max_input_bytes,
             max_pixels,
             max_dimension,
@@ -130,25 +175,17 @@ impl Settings {
                 Some(originals_prefix),
                 Some(output_prefix),
                 Some(cache_control),
-                Some(size),
-                Some(quality),
-                Some(format),
-                Some(background),
+                Some(outputs),
                 Some(max_input_bytes),
                 Some(max_pixels),
                 Some(max_dimension),
             ) if problems.is_empty() => Ok(Settings {
                 assets_bucket,
                 kind: Kind {
+                    name,
                     originals_prefix,
                     output_prefix,
-                    output: OutputSpec {
-                        width: size as u32,
-                        height: size as u32,
-                        format,
-                        quality: quality as u8,
-                        background,
-                    },
+                    outputs,
                     cache_control,
                 },
                 limits: Limits {
@@ -161,6 +198,60 @@ impl Settings {
             _ => Err(SettingsError { problems }),
         }
     }
+}
+
+/// The most outputs one kind may have (the generator enforces the same limit).
+pub const MAX_OUTPUTS: usize = 5;
+
+/// `OUTPUTS`: `<w>x<h>:<format>:<quality>:<suffix>` per output, comma-separated, the main output first.
+#[allow(clippy::type_complexity)]
+fn parse_outputs(
+    problems: &mut Vec<String>,
+    spec: &str,
+) -> Option<Vec<(u32, u32, OutputFormat, u8, String)>> {
+    let mut outputs = Vec::new();
+    let before = problems.len();
+    for item in spec.split(',') {
+        let parts: Vec<&str> = item.trim().split(':').collect();
+        let parsed = match parts.as_slice() {
+            [size, format, quality, suffix] => (|| {
+                let (w, h) = size.split_once('x')?;
+                let w: u32 = w.parse().ok().filter(|n| (16..=4096).contains(n))?;
+                let h: u32 = h.parse().ok().filter(|n| (16..=4096).contains(n))?;
+                let format = OutputFormat::parse(format)?;
+                let quality: u8 = quality.parse().ok().filter(|q| (1..=100).contains(q))?;
+                let suffix_ok = suffix.len() <= 16
+                    && suffix.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b)
+                    });
+                suffix_ok.then(|| (w, h, format, quality, (*suffix).to_owned()))
+            })(),
+            _ => None,
+        };
+        match parsed {
+            Some(output) => outputs.push(output),
+            None => problems.push(format!(
+                "OUTPUTS has {item:?}; allowed: <width>x<height>:<jpeg|webp>:<quality 1..=100>:<suffix>, \
+                 sizes 16..=4096, suffix of a-z0-9_-"
+            )),
+        }
+    }
+    if outputs.len() > MAX_OUTPUTS {
+        problems.push(format!(
+            "OUTPUTS has {} outputs; at most {MAX_OUTPUTS}",
+            outputs.len()
+        ));
+    }
+    let mut keys: Vec<String> = outputs
+        .iter()
+        .map(|(_, _, format, _, suffix)| format!("{suffix}.{}", format.extension()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if keys.len() != outputs.len() {
+        problems.push("OUTPUTS has two outputs with the same suffix and format".to_owned());
+    }
+    (problems.len() == before).then_some(outputs)
 }
 
 fn number(
@@ -223,9 +314,12 @@ mod tests {
     #[test]
     fn reads_what_the_generator_emits() {
         let settings = read(&generated()).unwrap();
-        assert_eq!(settings.kind.output, OutputSpec::avatar());
+        let [main] = settings.kind.outputs.as_slice() else {
+            panic!("one output: {settings:?}")
+        };
+        assert_eq!(main.spec, OutputSpec::avatar());
         assert_eq!(settings.distribution_id.as_deref(), Some("E2EXAMPLE"));
-        assert_eq!(settings.kind.output_key("abc"), "avatars/abc.jpg");
+        assert_eq!(settings.kind.output_key("abc", main), "avatars/abc.jpg");
         assert_eq!(settings.kind.user_id("avatars/original/abc"), Some("abc"));
         assert_eq!(settings.kind.user_id("avatars/abc.jpg"), None);
         assert_eq!(settings.kind.user_id("avatars/original/"), None);
@@ -251,6 +345,35 @@ mod tests {
         ] {
             assert!(err.to_string().contains(name), "{err}");
         }
+    }
+
+    #[test]
+    fn reads_several_outputs_of_a_kind() {
+        let mut vars = generated();
+        for legacy in ["AVATAR_SIZE", "AVATAR_FORMAT", "AVATAR_QUALITY"] {
+            vars.remove(legacy);
+        }
+        vars.insert("IMAGE_KIND", "banner");
+        vars.insert("OUTPUT_PREFIX", "banners/");
+        vars.insert("OUTPUTS", "1500x500:jpeg:80:,600x200:webp:70:_small");
+        let settings = read(&vars).unwrap();
+        assert_eq!(settings.kind.name, "banner");
+        let keys: Vec<String> = settings
+            .kind
+            .outputs
+            .iter()
+            .map(|o| settings.kind.output_key("u1", o))
+            .collect();
+        assert_eq!(keys, ["banners/u1.jpg", "banners/u1_small.webp"]);
+        assert_eq!(settings.kind.outputs[1].spec.width, 600);
+        assert_eq!(settings.kind.outputs[1].spec.quality, 70);
+
+        vars.insert("OUTPUTS", "1500x500:jpeg:80:,9x9:gif:0:/..");
+        let err = read(&vars).unwrap_err();
+        assert!(
+            err.to_string().contains("OUTPUTS has \"9x9:gif:0:/..\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use avatar_resize::handler::{Outcome, Resizer};
 use avatar_resize::imaging::{Limits, OutputSpec};
-use avatar_resize::settings::{Kind, Settings};
+use avatar_resize::settings::{Kind, Output, Settings};
 use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_s3::primitives::ByteStream;
 use test_support::{local_sdk_config, start_moto, Server};
@@ -22,10 +22,25 @@ struct Fixture {
 fn settings(distribution_id: Option<String>) -> Settings {
     Settings {
         assets_bucket: ASSETS.to_owned(),
+        // The avatar's contract plus a second, smaller output: both are written together, or neither.
         kind: Kind {
+            name: "avatar".to_owned(),
             originals_prefix: "avatars/original/".to_owned(),
             output_prefix: "avatars/".to_owned(),
-            output: OutputSpec::avatar(),
+            outputs: vec![
+                Output {
+                    suffix: String::new(),
+                    spec: OutputSpec::avatar(),
+                },
+                Output {
+                    suffix: "_128".to_owned(),
+                    spec: OutputSpec {
+                        width: 128,
+                        height: 128,
+                        ..OutputSpec::avatar()
+                    },
+                },
+            ],
             cache_control: "public, max-age=86400".to_owned(),
         },
         limits: Limits::default(),
@@ -216,9 +231,13 @@ async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
         .unwrap();
 
     assert!(
-        matches!(&outcomes[..], [Outcome::Written { output_key, .. }] if output_key == "avatars/user-1.jpg"),
+        matches!(&outcomes[..], [Outcome::Written { output_key, output_keys, .. }]
+            if output_key == "avatars/user-1.jpg" && output_keys[..] == ["avatars/user-1.jpg", "avatars/user-1_128.jpg"]),
         "{outcomes:?}"
     );
+    let (small, _, _) = f.get(ASSETS, "avatars/user-1_128.jpg").await.unwrap();
+    let small = turbojpeg::decompress(&small, turbojpeg::PixelFormat::RGB).unwrap();
+    assert_eq!((small.width, small.height), (128, 128));
     let (bytes, content_type, cache_control) = f.get(ASSETS, "avatars/user-1.jpg").await.unwrap();
     let image = turbojpeg::decompress(&bytes, turbojpeg::PixelFormat::RGB).unwrap();
     assert_eq!((image.width, image.height), (512, 512));
@@ -228,7 +247,12 @@ async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
         f.tags("avatars/original/user-1").await,
         [("avatar-status".to_owned(), "processed".to_owned())]
     );
-    assert_eq!(f.invalidated_paths().await, ["/avatars/user-1.jpg"]);
+    let mut invalidated = f.invalidated_paths().await;
+    invalidated.sort();
+    assert_eq!(
+        invalidated,
+        ["/avatars/user-1.jpg", "/avatars/user-1_128.jpg"]
+    );
 }
 
 #[tokio::test]
@@ -236,6 +260,12 @@ async fn a_bad_image_is_tagged_rejected_and_the_current_avatar_is_kept() {
     let f = fixture(false).await;
     f.put(ASSETS, "avatars/user-2.jpg", b"the current avatar".to_vec())
         .await;
+    f.put(
+        ASSETS,
+        "avatars/user-2_128.jpg",
+        b"the current small avatar".to_vec(),
+    )
+    .await;
     let junk = corpus("page.jpg");
     f.put(UPLOADS, "avatars/original/user-2", junk.clone())
         .await;
@@ -260,6 +290,8 @@ async fn a_bad_image_is_tagged_rejected_and_the_current_avatar_is_kept() {
             ("avatar-status".to_owned(), "rejected".to_owned())
         ]
     );
+    let (small, _, _) = f.get(ASSETS, "avatars/user-2_128.jpg").await.unwrap();
+    assert_eq!(small, b"the current small avatar");
     let (current, _, _) = f.get(ASSETS, "avatars/user-2.jpg").await.unwrap();
     assert_eq!(current, b"the current avatar");
 }
