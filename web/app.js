@@ -3,9 +3,9 @@
 // Profile: GET /api/profile fills the form; POST /api/profile/update saves it, and each problem the API lists
 // (422) is shown next to its field.
 //
-// Upload flow (the same as the production app): POST /avatars/key_upload with the file's type and size → a
-// presigned PUT bound to both → PUT the file straight to S3 → poll the avatar's CDN URL (HEAD, ETag exposed by
-// the CDN's CORS headers) until it changes, then show it.
+// Upload flow, per image kind (the same as the production app): POST the kind's route (/avatars/key_upload,
+// /banners/key_upload) with the file's type and size → a presigned PUT bound to both → PUT the file straight to
+// S3 → poll the image's CDN URL (HEAD, ETag exposed by the CDN's CORS headers) until it changes, then show it.
 
 const PROCESSING_TIMEOUT_MS = 30_000;
 const MAGIC = [
@@ -19,10 +19,23 @@ let config;
 let token;
 let sub;
 
-function setStatus(text, kind = "") {
-  const status = $("status");
+// The image kinds the page shows and uploads (from config.json: the avatar, the banner, ...). The avatar keeps
+// its element ids (#avatar, #file, #progress, #status); another kind's are #<name>, #<name>-file, ...
+function kinds() {
+  return config.images?.length
+    ? config.images
+    : [{ name: "avatar", route: "/avatars/key_upload", baseUrl: config.avatarBaseUrl, extension: config.avatarExtension }];
+}
+
+function el(kind, part) {
+  if (kind.name === "avatar") return $({ img: "avatar", file: "file", progress: "progress", status: "status" }[part]);
+  return $(part === "img" ? kind.name : `${kind.name}-${part}`);
+}
+
+function setStatus(kind, text, cls = "") {
+  const status = el(kind, "status");
   status.textContent = text;
-  status.className = kind;
+  status.className = cls;
 }
 
 function claims(jwt) {
@@ -34,21 +47,21 @@ function claims(jwt) {
   }
 }
 
-function avatarUrl() {
-  return `${config.avatarBaseUrl}/${sub}.${config.avatarExtension}`;
+function imageUrl(kind) {
+  return `${kind.baseUrl}/${sub}.${kind.extension}`;
 }
 
-async function currentEtag() {
+async function currentEtag(kind) {
   try {
-    const response = await fetch(avatarUrl(), { method: "HEAD", cache: "no-store" });
+    const response = await fetch(imageUrl(kind), { method: "HEAD", cache: "no-store" });
     return response.ok ? response.headers.get("etag") : null;
   } catch {
     return null;
   }
 }
 
-function showAvatar(version) {
-  $("avatar").src = `${avatarUrl()}?v=${encodeURIComponent(version ?? Date.now())}`;
+function showImage(kind, version) {
+  el(kind, "img").src = `${imageUrl(kind)}?v=${encodeURIComponent(version ?? Date.now())}`;
 }
 
 async function sniff(file) {
@@ -69,7 +82,7 @@ function megabytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function put(upload, file) {
+function put(upload, file, progress) {
   // XMLHttpRequest, not fetch: it reports upload progress.
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -78,7 +91,7 @@ function put(upload, file) {
       if (name.toLowerCase() !== "content-length") xhr.setRequestHeader(name, value);
     }
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) $("progress").value = Math.round((100 * e.loaded) / e.total);
+      if (e.lengthComputable) progress.value = Math.round((100 * e.loaded) / e.total);
     };
     xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`storage answered ${xhr.status}`)));
     xhr.onerror = () => reject(new Error("network error while uploading (or the storage refused this origin)"));
@@ -86,10 +99,11 @@ function put(upload, file) {
   });
 }
 
-async function requestUpload(file, type) {
+async function requestUpload(kind, file, type) {
   let response;
   try {
-    response = await fetch(`${config.apiUrl}/avatars/key_upload`, {
+    // The route decides the kind: the API never takes it from the request body.
+    response = await fetch(`${config.apiUrl}${kind.route}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ content_type: type, content_length: file.size }),
@@ -103,45 +117,45 @@ async function requestUpload(file, type) {
   return body;
 }
 
-async function waitForNewAvatar(previous) {
+async function waitForNew(kind, previous) {
   const deadline = Date.now() + PROCESSING_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const etag = await currentEtag();
+    const etag = await currentEtag(kind);
     if (etag && etag !== previous) return etag;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error("the image was uploaded but no new avatar appeared: it may not be a valid image");
+  throw new Error(`the image was uploaded but no new ${kind.name} appeared: it may not be a valid image`);
 }
 
-async function onFile(event) {
+async function onFile(kind, event) {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file) return;
-  const progress = $("progress");
+  const progress = el(kind, "progress");
   progress.hidden = true;
   const type = await sniff(file);
   if (!type || !config.contentTypes.includes(type)) {
-    setStatus(`Wrong type: choose a ${typeNames()} image.`, "error");
+    setStatus(kind, `Wrong type: choose a ${typeNames()} image.`, "error");
     return;
   }
   if (file.size > config.maxUploadBytes) {
-    setStatus(`Too large: ${megabytes(file.size)}; the limit is ${megabytes(config.maxUploadBytes)}.`, "error");
+    setStatus(kind, `Too large: ${megabytes(file.size)}; the limit is ${megabytes(config.maxUploadBytes)}.`, "error");
     return;
   }
   try {
-    const previous = await currentEtag();
-    setStatus("Preparing the upload…");
-    const upload = await requestUpload(file, type);
+    const previous = await currentEtag(kind);
+    setStatus(kind, "Preparing the upload…");
+    const upload = await requestUpload(kind, file, type);
     progress.value = 0;
     progress.hidden = false;
-    setStatus("Uploading…");
-    await put(upload, file);
-    setStatus("Processing…");
-    const etag = await waitForNewAvatar(previous);
-    showAvatar(etag);
-    setStatus("Your new avatar is live.", "ok");
+    setStatus(kind, "Uploading…");
+    await put(upload, file, progress);
+    setStatus(kind, "Processing…");
+    const etag = await waitForNew(kind, previous);
+    showImage(kind, etag);
+    setStatus(kind, `Your new ${kind.name} is live.`, "ok");
   } catch (err) {
-    setStatus(`Upload failed: ${err.message}`, "error");
+    setStatus(kind, `Upload failed: ${err.message}`, "error");
   } finally {
     progress.hidden = true;
   }
@@ -229,7 +243,7 @@ async function saveProfile(event) {
 function signIn(candidate) {
   const c = claims(candidate);
   if (!c?.sub) {
-    setStatus("That is not a token.", "error");
+    setStatus(kinds()[0], "That is not a token.", "error");
     return false;
   }
   token = candidate;
@@ -239,14 +253,16 @@ function signIn(candidate) {
   $("profile").hidden = false;
   $("sub").textContent = sub;
   $("limits").textContent = `${typeNames()}, up to ${megabytes(config.maxUploadBytes)}.`;
-  currentEtag().then((etag) => (etag ? showAvatar(etag) : null));
+  for (const kind of kinds()) {
+    if (el(kind, "img")) currentEtag(kind).then((etag) => (etag ? showImage(kind, etag) : null));
+  }
   loadProfile();
   return true;
 }
 
 async function main() {
   config = await (await fetch("config.json")).json();
-  $("file").addEventListener("change", onFile);
+  for (const kind of kinds()) el(kind, "file")?.addEventListener("change", (event) => onFile(kind, event));
   $("profile-form").addEventListener("submit", saveProfile);
   for (const field of Object.keys(LIMITS)) $(field).addEventListener("input", () => countChars(field));
   $("token-form").addEventListener("submit", (e) => {

@@ -2,7 +2,8 @@
 //!
 //! 1. CORS preflights are answered from [`ApiCors`], derived from the config by the same code that writes the
 //!    Terraform (`generator::cors`), so the rules cannot drift.
-//! 2. Only the generator's routes exist (`generator::stack::api::ROUTES`); anything else is 404.
+//! 2. Only the generator's routes exist (`generator::stack::routes`): one upload route per image kind and the
+//!    profile routes; anything else is 404.
 //! 3. Every route needs a valid token from the local issuer (signature, `iss`, `aud`, `exp`), else 401.
 //! 4. The request becomes an API Gateway v2 event (payload format 2.0) with the verified claims, the handler's
 //!    response becomes the HTTP response, and allowed origins get `Access-Control-Allow-Origin`.
@@ -17,7 +18,7 @@ use aws_lambda_events::encodings::Body;
 use base64::Engine;
 use bytes::Bytes;
 use generator::cors::ApiCors;
-use generator::stack::{api::ROUTES, names};
+use generator::stack::names;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use profile_api::handler::ProfileApi;
 use serde_json::json;
@@ -29,7 +30,10 @@ use crate::issuer::DevIssuer;
 pub struct LocalApi {
     pub cors: ApiCors,
     pub issuer: Arc<DevIssuer>,
-    pub upload_url: UploadUrl,
+    /// Route key → module of the function behind it (from the generator).
+    pub routes: BTreeMap<String, String>,
+    /// Upload module → its handler (one per image kind).
+    pub uploads: BTreeMap<String, UploadUrl>,
     pub profile: ProfileApi,
     pub account_id: String,
     requests: AtomicU64,
@@ -39,14 +43,16 @@ impl LocalApi {
     pub fn new(
         cors: ApiCors,
         issuer: Arc<DevIssuer>,
-        upload_url: UploadUrl,
+        routes: BTreeMap<String, String>,
+        uploads: BTreeMap<String, UploadUrl>,
         profile: ProfileApi,
         account_id: String,
     ) -> Self {
         Self {
             cors,
             issuer,
-            upload_url,
+            routes,
+            uploads,
             profile,
             account_id,
             requests: AtomicU64::new(0),
@@ -79,7 +85,7 @@ impl LocalApi {
             return self.preflight(request.headers());
         }
         let route_key = format!("{} {}", request.method(), request.uri().path());
-        let Some((_, module)) = ROUTES.iter().find(|(key, _)| *key == route_key) else {
+        let Some(module) = self.routes.get(&route_key).cloned() else {
             return message(StatusCode::NOT_FOUND, "Not Found");
         };
         let claims = bearer_token(request.headers()).and_then(|t| self.issuer.verify(t));
@@ -101,12 +107,14 @@ impl LocalApi {
                 return message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
             }
         };
-        match *module {
-            names::UPLOAD_URL => into_reply(self.upload_url.handle(event).await),
-            names::PROFILE_API => into_reply(self.profile.handle(event).await),
-            other => message(
+        if module == names::PROFILE_API {
+            return into_reply(self.profile.handle(event).await);
+        }
+        match self.uploads.get(&module) {
+            Some(upload) => into_reply(upload.handle(event).await),
+            None => message(
                 StatusCode::NOT_IMPLEMENTED,
-                &format!("the local stack has no handler for {other} yet"),
+                &format!("the local stack has no handler for {module}"),
             ),
         }
     }

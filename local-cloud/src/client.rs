@@ -44,9 +44,19 @@ impl Client {
 
     /// `POST /avatars/key_upload` with an optional bearer token and any JSON body.
     pub fn key_upload(&self, token: Option<&str>, body: &Value) -> anyhow::Result<Answer> {
+        self.key_upload_at("/avatars/key_upload", token, body)
+    }
+
+    /// `POST <route>` of any image kind's upload endpoint.
+    pub fn key_upload_at(
+        &self,
+        route: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> anyhow::Result<Answer> {
         let mut request = self
             .agent
-            .post(format!("{}/avatars/key_upload", self.api))
+            .post(format!("{}{route}", self.api))
             .header("content-type", "application/json");
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -101,8 +111,19 @@ impl Client {
 
     /// Both steps; fails unless the API and S3 accept. Returns the API's answer (it holds `avatar_url`).
     pub fn upload(&self, token: &str, content_type: &str, bytes: &[u8]) -> anyhow::Result<Value> {
+        self.upload_to("/avatars/key_upload", token, content_type, bytes)
+    }
+
+    /// The page's whole upload for one image kind: ask `route` for a presigned upload, then PUT the bytes.
+    pub fn upload_to(
+        &self,
+        route: &str,
+        token: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<Value> {
         let body = json!({ "content_type": content_type, "content_length": bytes.len() });
-        let granted = self.key_upload(Some(token), &body)?;
+        let granted = self.key_upload_at(route, Some(token), &body)?;
         if granted.status != 200 {
             bail!(
                 "the API refused the upload: {} {}",

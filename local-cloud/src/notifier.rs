@@ -15,17 +15,19 @@ use serde_json::{json, Value};
 
 use crate::http::{message, read_body, Reply, Request};
 
-/// One `lambda_function` block of the bucket notification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One `lambda_function` block of the bucket notification, with the handler of the function it names (one
+/// resize function per image kind).
+#[derive(Clone)]
 pub struct Subscription {
     pub bucket: String,
     pub prefix: String,
     pub suffix: String,
+    pub function_name: String,
+    pub resizer: Arc<Resizer>,
 }
 
 pub struct Notifier {
     pub subscriptions: Vec<Subscription>,
-    pub resizer: Arc<Resizer>,
     pub region: String,
     /// Retries after a failed delivery (the function's `maximum_retry_attempts`).
     pub retries: u32,
@@ -33,15 +35,9 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(
-        subscriptions: Vec<Subscription>,
-        resizer: Arc<Resizer>,
-        region: String,
-        retries: u32,
-    ) -> Self {
+    pub fn new(subscriptions: Vec<Subscription>, region: String, retries: u32) -> Self {
         Self {
             subscriptions,
-            resizer,
             region,
             retries,
             sequencer: AtomicU64::new(0),
@@ -61,12 +57,15 @@ impl Notifier {
             let bucket = record["s3"]["bucket"]["name"].as_str().unwrap_or_default();
             let object = &record["s3"]["object"];
             let key = object["key"].as_str().unwrap_or_default();
-            let subscribed = self.subscriptions.iter().any(|s| {
-                s.bucket == bucket && key.starts_with(&s.prefix) && key.ends_with(&s.suffix)
-            });
-            if !name.starts_with("ObjectCreated:") || !subscribed {
+            if !name.starts_with("ObjectCreated:") {
                 continue;
             }
+            // S3 refuses overlapping filters, so at most one subscription matches.
+            let Some(subscription) = self.subscriptions.iter().find(|s| {
+                s.bucket == bucket && key.starts_with(&s.prefix) && key.ends_with(&s.suffix)
+            }) else {
+                continue;
+            };
             let sequencer = self.sequencer.fetch_add(1, Ordering::Relaxed) + 1;
             let event = object_created(
                 &self.region,
@@ -77,28 +76,31 @@ impl Notifier {
                 sequencer,
             );
             let notifier = Arc::clone(&self);
+            let subscription = subscription.clone();
             let key = key.to_owned();
-            tokio::spawn(async move { notifier.deliver(event, &key).await });
+            tokio::spawn(async move { notifier.deliver(&subscription, event, &key).await });
         }
         message(StatusCode::ACCEPTED, "accepted")
     }
 
-    async fn deliver(&self, event: S3Event, key: &str) {
+    async fn deliver(&self, subscription: &Subscription, event: S3Event, key: &str) {
+        let function = subscription.function_name.as_str();
         for attempt in 0..=self.retries {
-            match self.resizer.handle(event.clone()).await {
+            match subscription.resizer.handle(event.clone()).await {
                 Ok(outcomes) => {
                     for outcome in outcomes {
-                        tracing::info!(?outcome, "resize handler");
+                        tracing::info!(function, ?outcome, "resize handler");
                     }
                     return;
                 }
                 Err(err) => {
-                    tracing::warn!(%err, key, attempt, "resize handler failed; Lambda would retry the invocation");
+                    tracing::warn!(function, %err, key, attempt, "resize handler failed; Lambda would retry the invocation");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         }
         tracing::error!(
+            function,
             key,
             "resize handler failed on every attempt; AWS would send the event to the failure queue"
         );

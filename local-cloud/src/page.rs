@@ -18,6 +18,22 @@ pub struct Page {
     /// What the page checks before asking for an upload (the API checks again).
     pub max_upload_bytes: u64,
     pub content_types: Vec<String>,
+    /// Every image kind the page can show and upload (the avatar's fields above are the `avatar` kind's).
+    pub images: Vec<PageImage>,
+}
+
+/// One image kind as the page needs it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageImage {
+    pub name: String,
+    /// API path of `POST <route>` (the kind's upload URL).
+    pub route: String,
+    /// `<base>/<sub>.<extension>` is the user's image of this kind.
+    pub base_url: String,
+    pub extension: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 impl Page {
@@ -35,6 +51,7 @@ impl Page {
                     "avatarExtension": self.avatar_extension,
                     "maxUploadBytes": self.max_upload_bytes,
                     "contentTypes": self.content_types,
+                    "images": self.images,
                 });
                 return reply(StatusCode::OK, "application/json", config.to_string());
             }

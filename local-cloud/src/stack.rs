@@ -11,7 +11,8 @@ use anyhow::{anyhow, bail, Context};
 use avatar_resize::handler::Resizer;
 use generator::config::Config;
 use generator::cors::ApiCors;
-use generator::stack::functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
+use generator::stack::functions::PROFILE_API_BIN;
+use generator::stack::KindNames;
 use tempfile::TempDir;
 use test_support::Server;
 use tokio::net::TcpListener;
@@ -21,7 +22,7 @@ use crate::api::LocalApi;
 use crate::cdn::LocalCdn;
 use crate::issuer::DevIssuer;
 use crate::notifier::{Notifier, Subscription};
-use crate::page::Page;
+use crate::page::{Page, PageImage};
 use crate::terraform::LocalRoot;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -102,20 +103,13 @@ impl Stack {
         terraform.apply()?;
 
         let environments = terraform.function_environments()?;
-        let environment = |bin: &str| {
-            let name = format!("{}-{bin}", config.name_prefix());
+        let environment = |name: &str| {
             environments
-                .get(&name)
+                .get(name)
                 .cloned()
                 .ok_or_else(|| anyhow!("function {name} is not in the applied state"))
         };
-        let mut upload_env = environment(UPLOAD_URL_BIN)?;
-        // The function's base URL is the (emulated) CloudFront domain; the page must load from the local CDN.
-        if let Some(base) = upload_env.get_mut("AVATAR_BASE_URL") {
-            *base = rebase(base, &cdn_url);
-        }
-        let resize_env = environment(RESIZE_BIN)?;
-        let profile_env = environment(PROFILE_API_BIN)?;
+        let profile_env = environment(&format!("{}-{PROFILE_API_BIN}", config.name_prefix()))?;
 
         let s3 = crate::s3::client(&s3rver.endpoint);
         let moto_sdk = test_support::local_sdk_config(&moto.endpoint, "local", "local");
@@ -124,17 +118,68 @@ impl Stack {
             test_support::S3RVER_ACCESS_KEY,
             test_support::S3RVER_SECRET_KEY,
         );
-        let upload_url = UploadUrl {
-            settings: upload_url::settings::Settings::from_lookup(lookup(&upload_env))
-                .map_err(|err| anyhow!("upload-url settings from the state: {err}"))?,
-            s3: upload_url::s3_client(&s3rver_sdk),
-        };
-        let resizer = Arc::new(Resizer {
-            settings: avatar_resize::settings::Settings::from_lookup(lookup(&resize_env))
-                .map_err(|err| anyhow!("avatar-resize settings from the state: {err}"))?,
-            s3: s3.clone(),
-            cloudfront: aws_sdk_cloudfront::Client::new(&moto_sdk),
-        });
+        let notifications = terraform.lambda_notifications()?;
+        // Each image kind: its upload handler behind its route, its resizer behind its originals prefix, each
+        // configured from its own function's environment in the applied state.
+        let mut uploads = BTreeMap::new();
+        let mut subscriptions = Vec::new();
+        let mut images = Vec::new();
+        for kind in &config.images {
+            let names = KindNames::of(&config, kind);
+            let mut upload_env = environment(&names.upload_function)?;
+            // The function's base URL is the (emulated) CloudFront domain; the page must load from the local CDN.
+            if let Some(base) = upload_env.get_mut("AVATAR_BASE_URL") {
+                *base = rebase(base, &cdn_url);
+            }
+            let upload = UploadUrl {
+                settings: upload_url::settings::Settings::from_lookup(lookup(&upload_env))
+                    .map_err(|err| {
+                        anyhow!("{} settings from the state: {err}", names.upload_function)
+                    })?,
+                s3: upload_url::s3_client(&s3rver_sdk),
+            };
+            let main = kind.main_output();
+            images.push(PageImage {
+                name: kind.name.clone(),
+                route: kind.route.clone(),
+                base_url: upload.settings.avatar_base_url.clone(),
+                extension: upload.settings.avatar_extension.clone(),
+                width: main.map_or(0, |o| o.width),
+                height: main.map_or(0, |o| o.height),
+            });
+            uploads.insert(names.upload_module.clone(), upload);
+
+            let resizer = Arc::new(Resizer {
+                settings: avatar_resize::settings::Settings::from_lookup(lookup(&environment(
+                    &names.resize_function,
+                )?))
+                .map_err(|err| {
+                    anyhow!("{} settings from the state: {err}", names.resize_function)
+                })?,
+                s3: s3.clone(),
+                cloudfront: aws_sdk_cloudfront::Client::new(&moto_sdk),
+            });
+            let arn_suffix = format!(":function:{}", names.resize_function);
+            let before = subscriptions.len();
+            subscriptions.extend(
+                notifications
+                    .iter()
+                    .filter(|(_, arn, _, _)| arn.ends_with(&arn_suffix))
+                    .map(|(bucket, _, prefix, suffix)| Subscription {
+                        bucket: bucket.clone(),
+                        prefix: prefix.clone(),
+                        suffix: suffix.clone(),
+                        function_name: names.resize_function.clone(),
+                        resizer: Arc::clone(&resizer),
+                    }),
+            );
+            if subscriptions.len() == before {
+                bail!(
+                    "the applied state has no bucket notification for {}",
+                    names.resize_function
+                );
+            }
+        }
 
         // The database URL goes where the function reads it in AWS: the SSM parameter Terraform told it about.
         let parameter = profile_env
@@ -154,25 +199,11 @@ impl Stack {
             }),
         };
 
-        let resize_name = format!("{}-{RESIZE_BIN}", config.name_prefix());
-        let subscriptions: Vec<Subscription> = terraform
-            .lambda_notifications()?
-            .into_iter()
-            .filter(|(_, arn, _, _)| arn.ends_with(&format!(":function:{resize_name}")))
-            .map(|(bucket, _, prefix, suffix)| Subscription {
-                bucket,
-                prefix,
-                suffix,
-            })
-            .collect();
-        if subscriptions.is_empty() {
-            bail!("the applied state has no bucket notification for {resize_name}");
-        }
-
         let api = Arc::new(LocalApi::new(
             ApiCors::from_config(&config),
             Arc::clone(&issuer),
-            upload_url,
+            generator::stack::routes(&config),
+            uploads,
             profile_api,
             config.environment.account_id.clone(),
         ));
@@ -189,7 +220,6 @@ impl Stack {
         }));
         let notifier = Arc::new(Notifier::new(
             subscriptions,
-            resizer,
             config.environment.region.clone(),
             config.lambda.avatar_resize.max_retries.map_or(2, u32::from),
         ));
@@ -197,19 +227,16 @@ impl Stack {
             Box::pin(s.handle(r))
         }));
 
+        let avatar_image = images.iter().find(|i| i.name == "avatar");
         let mut page_url = None;
         let mut foreign_page_url = None;
         let page = Arc::new(Page {
             dir: repo.join("web"),
             api_url: api_url.clone(),
             cdn_url: cdn_url.clone(),
-            avatar_base_url: upload_env
-                .get("AVATAR_BASE_URL")
-                .cloned()
-                .unwrap_or_default(),
-            avatar_extension: upload_env
-                .get("AVATAR_EXTENSION")
-                .cloned()
+            avatar_base_url: avatar_image.map(|i| i.base_url.clone()).unwrap_or_default(),
+            avatar_extension: avatar_image
+                .map(|i| i.extension.clone())
                 .unwrap_or_default(),
             max_upload_bytes: config.upload.max_bytes,
             content_types: config
@@ -218,6 +245,7 @@ impl Stack {
                 .iter()
                 .map(|t| t.mime().to_owned())
                 .collect(),
+            images: images.clone(),
         });
         if options.page {
             let (origin, addr) = page_origin(&config)?;

@@ -68,6 +68,21 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
     );
     let results: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(results["avatar"]["width"], 512);
+    assert_eq!(
+        (
+            results["banner"]["width"].clone(),
+            results["banner"]["height"].clone()
+        ),
+        (serde_json::json!(1500), serde_json::json!(500))
+    );
+    assert!(results["banner"]["src"]
+        .as_str()
+        .unwrap()
+        .contains("/banners/"));
+    assert_eq!(
+        results["avatarAfterBanner"], results["avatar"]["src"],
+        "uploading the banner did not change the avatar"
+    );
     assert!(results["avatar"]["src"]
         .as_str()
         .unwrap()

@@ -22,6 +22,11 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// Asserts `bytes` are a `size`×`size` JPEG.
 fn assert_avatar(bytes: &[u8], size: u32) {
+    assert_jpeg(bytes, size, size);
+}
+
+/// Asserts `bytes` are a `width`×`height` JPEG.
+fn assert_jpeg(bytes: &[u8], width: u32, height: u32) {
     let format = image::guess_format(bytes).unwrap_or_else(|err| {
         panic!(
             "not an image ({err}): {} bytes, {:?}",
@@ -31,7 +36,7 @@ fn assert_avatar(bytes: &[u8], size: u32) {
     });
     assert_eq!(format, image::ImageFormat::Jpeg);
     let decoded = image::load_from_memory(bytes).expect("the avatar decodes");
-    assert_eq!((decoded.width(), decoded.height()), (size, size));
+    assert_eq!((decoded.width(), decoded.height()), (width, height));
 }
 
 /// Waits until the resizer's `avatar-status` tag on an original is `expected` (`processed` or `rejected`).
@@ -155,6 +160,43 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
     );
     assert_eq!(after.body, third.body);
 
+    // The banner, the second image kind: its own route, prefix and size, and it leaves the avatar alone.
+    let banner_upload = client
+        .upload_to(
+            "/banners/key_upload",
+            &alice,
+            "image/png",
+            &fixture("palette_trns.png"),
+        )
+        .unwrap();
+    let banner_url = banner_upload["avatar_url"].as_str().unwrap().to_owned();
+    assert!(
+        banner_url.ends_with(&format!("/banners/{ALICE}.jpg")),
+        "{banner_url}"
+    );
+    let banner = client
+        .wait_for_new(&banner_url, None, Duration::from_secs(10))
+        .unwrap();
+    assert_jpeg(&banner.body, 1500, 500);
+    assert_eq!(
+        client.get(&avatar_url).unwrap().etag,
+        third.etag,
+        "the banner upload left the avatar alone"
+    );
+    // And a new avatar leaves the banner alone.
+    client
+        .upload(&alice, "image/jpeg", &fixture("progressive.jpg"))
+        .unwrap();
+    let fourth = client
+        .wait_for_new(&avatar_url, third.etag.as_deref(), Duration::from_secs(10))
+        .unwrap();
+    assert_avatar(&fourth.body, 512);
+    assert_eq!(
+        client.get(&banner_url).unwrap().etag,
+        banner.etag,
+        "the avatar upload left the banner alone"
+    );
+
     // Another user's avatar is separate, and Alice's URL cannot be used to overwrite it.
     let bob = stack.token(BOB).unwrap();
     let bob_upload = client
@@ -166,7 +208,7 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         .unwrap();
     assert_eq!(
         client.get(&avatar_url).unwrap().etag,
-        third.etag,
+        fourth.etag,
         "Bob's upload left Alice's avatar alone"
     );
 

@@ -35,13 +35,19 @@ fn local_environment_applies_has_no_perpetual_diff_and_destroys_cleanly() {
 
     root.apply().unwrap_or_else(|err| panic!("{err:#}"));
     let applied = inventory(&moto.endpoint);
+    // An upload and a resize function per image kind (avatar and banner by default), plus the profile function;
+    // each resizer has its failure queue.
+    let kinds = local_cloud::local_config(&test_support::repo_root())
+        .unwrap()
+        .images
+        .len() as u64;
     for (kind, expected) in [
         ("buckets", 2),
-        ("functions", 3),
+        ("functions", 2 * kinds + 1),
         ("http_apis", 1),
         ("distributions", 1),
         ("origin_access_controls", 1),
-        ("queues", 1),
+        ("queues", kinds),
     ] {
         assert_eq!(applied[kind], expected, "{kind} after apply: {applied:?}");
     }

@@ -1,7 +1,7 @@
 // The profile page in headless Chromium, driven by playwright-core (run by local-cloud/tests/browser.rs).
 //
 // 1. From the allowed origin: sign in with the token, pick a non-image (refused before upload, "Wrong type"),
-//    pick a JPEG, see progress and then the processed 512×512 avatar. Screenshot.
+//    pick a JPEG, see progress and then the processed 512×512 avatar; then a 1500×500 banner. Screenshot.
 //    Then the profile form: a blank display name is shown as an error next to the field; a name and bio saved
 //    are there after a reload.
 // 2. From an origin the config does not allow: the same upload fails on CORS and the page says so.
@@ -49,6 +49,19 @@ try {
     throw new Error(`the avatar is ${results.avatar.width}×${results.avatar.height}, not 512×512`);
   }
   results.status = await page.textContent('#status');
+
+  // The banner, the second image kind: its own button and route; the avatar stays as it is.
+  await page.setInputFiles('#banner-file', args.image);
+  await page.waitForFunction(() => document.querySelector('#banner-status').className === 'ok', null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('#banner').complete && document.querySelector('#banner').naturalWidth > 0);
+  results.banner = await page.evaluate(() => {
+    const img = document.querySelector('#banner');
+    return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+  });
+  if (results.banner.width !== 1500 || results.banner.height !== 500) {
+    throw new Error(`the banner is ${results.banner.width}×${results.banner.height}, not 1500×500`);
+  }
+  results.avatarAfterBanner = await page.evaluate(() => document.querySelector('#avatar').src);
 
   // The profile form: a blank name is refused next to its field; a real edit survives a reload.
   await page.waitForFunction(() => document.querySelector('#display_name').value !== '');
