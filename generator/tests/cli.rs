@@ -200,3 +200,30 @@ fn plan_summary_refuses_what_is_not_a_plan() {
         stderr(&out)
     );
 }
+
+#[test]
+fn ci_env_prints_what_the_plan_workflow_needs_and_refuses_without_github() {
+    let envs = common::repo_root().join("envs");
+    let out = generator(&envs, &["ci-env", "--env", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = String::from_utf8_lossy(&out.stdout).into_owned();
+    for expected in [
+        "region=us-east-1",
+        "account_id=210987654321",
+        "state_bucket=cruddur-terraform-state-dev",
+        "plan_role_arn=arn:aws:iam::210987654321:role/cruddur-dev-github-plan",
+        "apply_role_arn=arn:aws:iam::210987654321:role/cruddur-dev-github-apply",
+    ] {
+        assert!(
+            lines.lines().any(|l| l == expected),
+            "{expected} missing:\n{lines}"
+        );
+    }
+    let out = generator(&envs, &["ci-env", "--env", "local"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no [github] section"),
+        "{}",
+        stderr(&out)
+    );
+}
