@@ -47,9 +47,17 @@ data "aws_iam_openid_connect_provider" "github" {
 
 # ---- plan role: pull requests, read-only -------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "plan_trust" {
+# One trust policy per role, differing only in the `sub` claim it accepts.
+data "aws_iam_policy_document" "trust" {
+  for_each = {
+    for role, trust in {
+      plan  = { sid = "GitHubPullRequests", subject = local.plan_subject }
+      apply = { sid = "GitHubApplyBranch", subject = local.apply_subject }
+    } : role => trust if trust.subject != null
+  }
+
   statement {
-    sid     = "GitHubPullRequests"
+    sid     = each.value.sid
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
       type        = "Federated"
@@ -63,7 +71,7 @@ data "aws_iam_policy_document" "plan_trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.issuer}:sub"
-      values   = [local.plan_subject]
+      values   = [each.value.subject]
     }
   }
 }
@@ -135,7 +143,7 @@ resource "aws_iam_role" "plan" {
   count                = var.plan_on_pull_requests ? 1 : 0
   name                 = "${var.name_prefix}-github-plan"
   description          = "terraform plan from pull requests of ${var.repository} (read-only)"
-  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
   max_session_duration = 3600
 }
 
@@ -147,27 +155,6 @@ resource "aws_iam_role_policy" "plan" {
 }
 
 # ---- apply role: one branch, this environment's resources only -------------------------------------------------
-
-data "aws_iam_policy_document" "apply_trust" {
-  statement {
-    sid     = "GitHubApplyBranch"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = compact([local.apply_subject])
-    }
-  }
-}
 
 data "aws_iam_policy_document" "apply" {
   statement {
@@ -268,7 +255,7 @@ resource "aws_iam_role" "apply" {
   count                = var.apply_branch == null ? 0 : 1
   name                 = "${var.name_prefix}-github-apply"
   description          = "terraform apply from ${var.repository}@${coalesce(var.apply_branch, "-")}"
-  assume_role_policy   = data.aws_iam_policy_document.apply_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["apply"].json
   max_session_duration = 3600
 }
 

@@ -29,17 +29,17 @@ run "roles_trust_only_this_repository_and_trigger" {
   command = apply
 
   assert {
-    condition     = one([for c in data.aws_iam_policy_document.plan_trust.statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:pull_request"])
+    condition     = one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:pull_request"])
     error_message = "The plan role must trust pull_request workflows of this repository only."
   }
 
   assert {
-    condition     = one([for c in data.aws_iam_policy_document.apply_trust.statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:ref:refs/heads/main"])
+    condition     = one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:ref:refs/heads/main"])
     error_message = "The apply role must trust the main branch of this repository only."
   }
 
   assert {
-    condition     = alltrue([for s in [data.aws_iam_policy_document.plan_trust, data.aws_iam_policy_document.apply_trust] : one([for c in s.statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:aud"]) == tolist(["sts.amazonaws.com"])])
+    condition     = alltrue([for s in values(data.aws_iam_policy_document.trust) : one([for c in s.statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:aud"]) == tolist(["sts.amazonaws.com"])])
     error_message = "Both roles must require the STS audience."
   }
 
