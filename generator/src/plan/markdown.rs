@@ -54,16 +54,6 @@ struct RowView<'a> {
     attributes: String,
 }
 
-fn action_word(a: super::Action) -> &'static str {
-    match a {
-        super::Action::Create => "create",
-        super::Action::Update => "update",
-        super::Action::Replace => "replace",
-        super::Action::Destroy => "destroy",
-        super::Action::Forget => "forget",
-    }
-}
-
 /// Renders the comment. `plan_text` is `terraform show -no-color <planfile>` (Terraform already masks sensitive
 /// values there as `(sensitive value)`).
 pub fn render(summary: &Summary, plan_text: Option<&str>) -> Result<String, DocsError> {
@@ -78,7 +68,7 @@ pub fn render(summary: &Summary, plan_text: Option<&str>) -> Result<String, Docs
             .hazards
             .iter()
             .map(|h| HazardView {
-                action: action_word(h.action),
+                action: h.action.as_str(),
                 address: &h.address,
                 loses: h.loses,
                 forced_by: h
@@ -101,7 +91,7 @@ pub fn render(summary: &Summary, plan_text: Option<&str>) -> Result<String, Docs
                     .iter()
                     .map(|r| RowView {
                         symbol: r.action.symbol(),
-                        action: action_word(r.action),
+                        action: r.action.as_str(),
                         address: &r.address,
                         attributes: if r.attributes.is_empty() {
                             String::new()

@@ -59,6 +59,17 @@ impl Action {
         })
     }
 
+    /// The word for the action, as it is serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Destroy => "destroy",
+            Action::Forget => "forget",
+        }
+    }
+
     /// The symbol Terraform prints before such a change.
     pub fn symbol(self) -> &'static str {
         match self {

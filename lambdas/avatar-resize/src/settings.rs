@@ -290,7 +290,19 @@ mod tests {
 
     use super::*;
 
+    /// What `generator/src/stack/functions.rs` emits for the avatar kind.
     fn generated() -> HashMap<&'static str, &'static str> {
+        let mut vars = before_kinds();
+        for legacy in ["AVATAR_SIZE", "AVATAR_FORMAT", "AVATAR_QUALITY"] {
+            vars.remove(legacy);
+        }
+        vars.insert("IMAGE_KIND", "avatar");
+        vars.insert("OUTPUTS", "512x512:jpeg:80:");
+        vars
+    }
+
+    /// What the generator emitted before image kinds (one square output); still read.
+    fn before_kinds() -> HashMap<&'static str, &'static str> {
         HashMap::from([
             ("ASSETS_BUCKET", "cruddur-dev-assets"),
             ("AVATAR_BACKGROUND", "#ffffff"),
@@ -324,11 +336,12 @@ mod tests {
         assert_eq!(settings.kind.user_id("avatars/abc.jpg"), None);
         assert_eq!(settings.kind.user_id("avatars/original/"), None);
         assert_eq!(settings.kind.user_id("avatars/original/a/b"), None);
+        assert_eq!(read(&before_kinds()).unwrap().kind, settings.kind);
     }
 
     #[test]
     fn reports_every_bad_variable_by_name() {
-        let mut vars = generated();
+        let mut vars = before_kinds();
         vars.remove("ASSETS_BUCKET");
         vars.insert("AVATAR_SIZE", "huge");
         vars.insert("AVATAR_FORMAT", "gif");
@@ -350,9 +363,6 @@ mod tests {
     #[test]
     fn reads_several_outputs_of_a_kind() {
         let mut vars = generated();
-        for legacy in ["AVATAR_SIZE", "AVATAR_FORMAT", "AVATAR_QUALITY"] {
-            vars.remove(legacy);
-        }
         vars.insert("IMAGE_KIND", "banner");
         vars.insert("OUTPUT_PREFIX", "banners/");
         vars.insert("OUTPUTS", "1500x500:jpeg:80:,600x200:webp:70:_small");
