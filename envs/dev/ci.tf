@@ -5,12 +5,15 @@ module "github_oidc" {
   name_prefix           = "cruddur-dev"
   repository            = "cruddur/avatar-pipeline"
   plan_on_pull_requests = true
-  apply_branch          = "main"
+  apply_environment     = "dev"
   create_oidc_provider  = true
   state_bucket          = "cruddur-terraform-state-dev"
   state_key             = "avatar-pipeline/dev.tfstate"
   bucket_names = [
     "cruddur-dev-avatar-uploads",
     "cruddur-dev-assets"
+  ]
+  function_parameter_arns = [
+    "arn:aws:ssm:us-east-1:210987654321:parameter/cruddur/dev/profile-database-url"
   ]
 }

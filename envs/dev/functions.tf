@@ -11,6 +11,8 @@ module "avatar_resize" {
   log_retention_days     = 14
   async_failure_queue    = true
   maximum_retry_attempts = 2
+  role_path              = module.github_oidc.function_role_path
+  permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
     ASSETS_BUCKET              = "cruddur-dev-assets"
     AVATAR_BACKGROUND          = "#ffffff"
@@ -50,14 +52,16 @@ module "avatar_resize" {
 }
 
 module "upload_url" {
-  source             = "../../modules/lambda-function"
-  function_name      = "cruddur-dev-upload-url"
-  description        = "Returns a presigned upload for the signed-in user's avatar original"
-  zip_path           = "${local.lambda_artifacts_dir}/upload-url/bootstrap.zip"
-  architecture       = "arm64"
-  memory_mb          = 256
-  timeout_seconds    = 5
-  log_retention_days = 14
+  source               = "../../modules/lambda-function"
+  function_name        = "cruddur-dev-upload-url"
+  description          = "Returns a presigned upload for the signed-in user's avatar original"
+  zip_path             = "${local.lambda_artifacts_dir}/upload-url/bootstrap.zip"
+  architecture         = "arm64"
+  memory_mb            = 256
+  timeout_seconds      = 5
+  log_retention_days   = 14
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/avatars"
@@ -88,6 +92,8 @@ module "banner_resize" {
   log_retention_days     = 14
   async_failure_queue    = true
   maximum_retry_attempts = 2
+  role_path              = module.github_oidc.function_role_path
+  permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
     ASSETS_BUCKET              = "cruddur-dev-assets"
     AVATAR_BACKGROUND          = "#ffffff"
@@ -127,14 +133,16 @@ module "banner_resize" {
 }
 
 module "banner_upload_url" {
-  source             = "../../modules/lambda-function"
-  function_name      = "cruddur-dev-banner-upload-url"
-  description        = "Returns a presigned upload for the signed-in user's banner original"
-  zip_path           = "${local.lambda_artifacts_dir}/upload-url/bootstrap.zip"
-  architecture       = "arm64"
-  memory_mb          = 256
-  timeout_seconds    = 5
-  log_retention_days = 14
+  source               = "../../modules/lambda-function"
+  function_name        = "cruddur-dev-banner-upload-url"
+  description          = "Returns a presigned upload for the signed-in user's banner original"
+  zip_path             = "${local.lambda_artifacts_dir}/upload-url/bootstrap.zip"
+  architecture         = "arm64"
+  memory_mb            = 256
+  timeout_seconds      = 5
+  log_retention_days   = 14
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/banners"
@@ -155,14 +163,16 @@ module "banner_upload_url" {
 }
 
 module "profile_api" {
-  source             = "../../modules/lambda-function"
-  function_name      = "cruddur-dev-profile-api"
-  description        = "Reads and updates the signed-in user's profile"
-  zip_path           = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
-  architecture       = "arm64"
-  memory_mb          = 256
-  timeout_seconds    = 10
-  log_retention_days = 14
+  source               = "../../modules/lambda-function"
+  function_name        = "cruddur-dev-profile-api"
+  description          = "Reads and updates the signed-in user's profile"
+  zip_path             = "${local.lambda_artifacts_dir}/profile-api/bootstrap.zip"
+  architecture         = "arm64"
+  memory_mb            = 256
+  timeout_seconds      = 10
+  log_retention_days   = 14
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/dev/profile-database-url"
   }

@@ -5,13 +5,16 @@ module "github_oidc" {
   name_prefix           = "cruddur-prod"
   repository            = "cruddur/avatar-pipeline"
   plan_on_pull_requests = true
-  apply_branch          = "main"
+  apply_environment     = "prod"
   create_oidc_provider  = true
   state_bucket          = "cruddur-terraform-state-prod"
   state_key             = "avatar-pipeline/prod.tfstate"
   bucket_names = [
     "cruddur-prod-avatar-uploads",
     "cruddur-prod-assets"
+  ]
+  function_parameter_arns = [
+    "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
   ]
   hosted_zone_id = "Z0123456789PRODZONE01"
 }

@@ -12,6 +12,8 @@ module "avatar_resize" {
   log_retention_days     = 365
   async_failure_queue    = true
   maximum_retry_attempts = 2
+  role_path              = module.github_oidc.function_role_path
+  permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
     ASSETS_BUCKET              = "cruddur-prod-assets"
     AVATAR_BACKGROUND          = "#ffffff"
@@ -60,6 +62,8 @@ module "upload_url" {
   timeout_seconds      = 5
   reserved_concurrency = 20
   log_retention_days   = 365
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/avatars"
@@ -91,6 +95,8 @@ module "banner_resize" {
   log_retention_days     = 365
   async_failure_queue    = true
   maximum_retry_attempts = 2
+  role_path              = module.github_oidc.function_role_path
+  permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
     ASSETS_BUCKET              = "cruddur-prod-assets"
     AVATAR_BACKGROUND          = "#ffffff"
@@ -139,6 +145,8 @@ module "banner_upload_url" {
   timeout_seconds      = 5
   reserved_concurrency = 20
   log_retention_days   = 365
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/banners"
@@ -168,6 +176,8 @@ module "profile_api" {
   timeout_seconds      = 10
   reserved_concurrency = 20
   log_retention_days   = 365
+  role_path            = module.github_oidc.function_role_path
+  permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/prod/profile-database-url"
   }

@@ -213,6 +213,7 @@ fn ci_env_prints_what_the_plan_workflow_needs_and_refuses_without_github() {
         "state_bucket=cruddur-terraform-state-dev",
         "plan_role_arn=arn:aws:iam::210987654321:role/cruddur-dev-github-plan",
         "apply_role_arn=arn:aws:iam::210987654321:role/cruddur-dev-github-apply",
+        "apply_environment=dev",
     ] {
         assert!(
             lines.lines().any(|l| l == expected),

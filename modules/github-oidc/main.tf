@@ -1,6 +1,9 @@
 # The IAM roles GitHub Actions assumes with its OIDC token: a read-only role for `terraform plan` on pull requests
-# and a separate role for `terraform apply` on one branch. Neither can change the roles themselves or their trust:
-# that stays with an administrator (the first apply of this module, and any later change to it, is run by hand).
+# and a separate role for `terraform apply` from jobs of one GitHub environment (whose required reviewers gate it).
+# Neither can change the CI roles, their trust or the function permissions boundary: that stays with an
+# administrator (the first apply of this module, and any later change to it, is run by hand). Every role the apply
+# role may create lives under the path `/<name_prefix>/` and must carry the boundary, so CI can at most give a
+# function what the boundary allows: never IAM, never another environment's resources.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -13,11 +16,17 @@ locals {
   partition    = data.aws_partition.current.partition
   provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
-  # The OIDC `sub` claim GitHub sets for each trigger.
-  plan_subject  = "repo:${var.repository}:pull_request"
-  apply_subject = var.apply_branch == null ? null : "repo:${var.repository}:ref:refs/heads/${var.apply_branch}"
+  # The OIDC `sub` claim GitHub sets for each trigger. Repositories created or renamed since 2026-07-15 get the
+  # immutable form by default, `repo:owner@<owner id>/name@<repository id>:...`; older ones the name-only form.
+  repository_subject = var.repository_ids == null ? var.repository : format("%s@%d/%s@%d", split("/", var.repository)[0], var.repository_ids.owner, split("/", var.repository)[1], var.repository_ids.repository)
+  plan_subject       = "repo:${local.repository_subject}:pull_request"
+  apply_subject      = var.apply_environment == null ? null : "repo:${local.repository_subject}:environment:${var.apply_environment}"
 
   ci_roles = ["arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-github-*"]
+
+  # The functions' roles: the only roles CI may create, change or pass, all under this environment's path.
+  function_roles = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}/*"
+  boundary_arn   = "arn:${local.partition}:iam::${local.account}:policy/${var.name_prefix}-function-boundary"
 
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   state_object_arn = "arn:${local.partition}:s3:::${var.state_bucket}/${var.state_key}"
@@ -52,7 +61,7 @@ data "aws_iam_policy_document" "trust" {
   for_each = {
     for role, trust in {
       plan  = { sid = "GitHubPullRequests", subject = local.plan_subject }
-      apply = { sid = "GitHubApplyBranch", subject = local.apply_subject }
+      apply = { sid = "GitHubApplyEnvironment", subject = local.apply_subject }
     } : role => trust if trust.subject != null
   }
 
@@ -102,7 +111,12 @@ data "aws_iam_policy_document" "plan" {
   statement {
     sid       = "ReadRoles"
     actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"]
-    resources = [local.roles]
+    resources = [local.roles, local.function_roles]
+  }
+  statement {
+    sid       = "ReadBoundary"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
+    resources = [local.boundary_arn]
   }
   statement {
     sid       = "ReadOidcProvider"
@@ -154,7 +168,87 @@ resource "aws_iam_role_policy" "plan" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
-# ---- apply role: one branch, this environment's resources only -------------------------------------------------
+# ---- function boundary: the most any role CI creates may do --------------------------------------------------
+
+# The union of what this environment's functions need (their own policies are narrower, per kind and prefix).
+data "aws_iam_policy_document" "function_boundary" {
+  statement {
+    sid       = "WriteFunctionLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*:*"]
+  }
+  statement {
+    sid       = "UseTheEnvironmentsObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"]
+    resources = [for b in local.bucket_arns : "${b}/*"]
+  }
+  statement {
+    sid       = "ListTheEnvironmentsBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = local.bucket_arns
+  }
+  statement {
+    sid       = "SendFailedEvents"
+    actions   = ["sqs:SendMessage"]
+    resources = [local.queues]
+  }
+  statement {
+    sid       = "InvalidateTheCdn"
+    actions   = ["cloudfront:CreateInvalidation"]
+    resources = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
+  }
+  dynamic "statement" {
+    for_each = length(var.function_parameter_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadFunctionParameters"
+      actions   = ["ssm:GetParameter"]
+      resources = var.function_parameter_arns
+    }
+  }
+  dynamic "statement" {
+    for_each = length(var.function_kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "DecryptParametersViaSsm"
+      actions   = ["kms:Decrypt"]
+      resources = var.function_kms_key_arns
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+  statement {
+    # What AWSLambdaVPCAccessExecutionRole grants, for a function in the database's VPC.
+    sid       = "ManageOwnNetworkInterfaces"
+    actions   = ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "function_boundary" {
+  name        = "${var.name_prefix}-function-boundary"
+  description = "Permissions boundary of every ${var.name_prefix} function role: what the CI apply role can give a function at most"
+  policy      = data.aws_iam_policy_document.function_boundary.json
+}
+
+# ---- apply role: one GitHub environment, this environment's resources only ----------------------------------------
+
+locals {
+  # What Terraform needs for aws_lambda_function, its permissions, concurrency, event invoke and recursion configs.
+  # No lambda:InvokeFunction, no function URLs, no layers, no code signing changes.
+  lambda_actions = [
+    "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency",
+    "lambda:DeleteFunctionEventInvokeConfig", "lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig",
+    "lambda:GetFunctionConcurrency", "lambda:GetFunctionConfiguration", "lambda:GetFunctionEventInvokeConfig",
+    "lambda:GetFunctionRecursionConfig", "lambda:GetPolicy", "lambda:GetRuntimeManagementConfig", "lambda:ListTags",
+    "lambda:ListVersionsByFunction", "lambda:PutFunctionConcurrency", "lambda:PutFunctionEventInvokeConfig",
+    "lambda:PutFunctionRecursionConfig", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
+    "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig",
+  ]
+  # The only services a function may be opened to: the HTTP API and the uploads bucket's events.
+  permission_principals = ["apigateway.amazonaws.com", "s3.amazonaws.com"]
+}
 
 data "aws_iam_policy_document" "apply" {
   statement {
@@ -175,34 +269,101 @@ data "aws_iam_policy_document" "apply" {
   }
   statement {
     sid       = "ManageFunctions"
-    actions   = ["lambda:*"]
+    actions   = local.lambda_actions
     resources = [local.functions]
   }
   statement {
-    sid       = "ManageFunctionRoles"
-    actions   = ["iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole"]
-    resources = [local.roles]
+    sid       = "OpenFunctionsToTheApiAndS3Only"
+    actions   = ["lambda:AddPermission"]
+    resources = [local.functions]
+    condition {
+      test     = "StringEquals"
+      variable = "lambda:Principal"
+      values   = local.permission_principals
+    }
+  }
+  statement {
+    # A function URL with AuthType NONE would skip the JWT authorizer (and let anyone forge the `sub`).
+    sid       = "NoFunctionUrls"
+    effect    = "Deny"
+    actions   = ["lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "NoFunctionUrlPermissions"
+    effect    = "Deny"
+    actions   = ["lambda:AddPermission"]
+    resources = ["*"]
+    condition {
+      test     = "Null"
+      variable = "lambda:FunctionUrlAuthType"
+      values   = ["false"]
+    }
+  }
+  statement {
+    sid       = "ReadFunctionRoles"
+    actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies"]
+    resources = [local.function_roles]
+  }
+  statement {
+    # Creating a role, or changing what it may do, only while it carries the boundary.
+    sid       = "ChangeFunctionRolesWithinTheBoundary"
+    actions   = ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+    resources = [local.function_roles]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
   }
   statement {
     # The one managed policy a function role gets (VPC access); never AdministratorAccess or the like.
     sid       = "AttachVpcAccessOnly"
     actions   = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
-    resources = [local.roles]
+    resources = [local.function_roles]
     condition {
       test     = "ArnEquals"
       variable = "iam:PolicyARN"
       values   = ["arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
     }
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
   }
   statement {
-    sid       = "PassRolesToLambdaOnly"
+    # Trust changes only on the function roles (Terraform writes lambda.amazonaws.com there); CI roles are denied below.
+    sid       = "ManageFunctionRoles"
+    actions   = ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole"]
+    resources = [local.function_roles]
+  }
+  statement {
+    sid       = "PassFunctionRolesToLambdaOnly"
     actions   = ["iam:PassRole"]
-    resources = [local.roles]
+    resources = [local.function_roles]
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
       values   = ["lambda.amazonaws.com"]
     }
+  }
+  statement {
+    sid       = "ReadBoundary"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
+    resources = [local.boundary_arn]
+  }
+  statement {
+    sid       = "NeverRemoveABoundary"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "NeverChangeTheBoundary"
+    effect    = "Deny"
+    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = [local.boundary_arn]
   }
   statement {
     sid       = "ReadOidcProvider"
@@ -213,7 +374,7 @@ data "aws_iam_policy_document" "apply" {
     # CI cannot widen its own access: the GitHub roles and their trust are changed by an administrator only.
     sid       = "NeverChangeCiRoles"
     effect    = "Deny"
-    actions   = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole"]
+    actions   = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PassRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole"]
     resources = local.ci_roles
   }
   statement {
@@ -252,15 +413,15 @@ data "aws_iam_policy_document" "apply" {
 }
 
 resource "aws_iam_role" "apply" {
-  count                = var.apply_branch == null ? 0 : 1
+  count                = var.apply_environment == null ? 0 : 1
   name                 = "${var.name_prefix}-github-apply"
-  description          = "terraform apply from ${var.repository}@${coalesce(var.apply_branch, "-")}"
+  description          = "terraform apply from the ${coalesce(var.apply_environment, "-")} environment of ${var.repository}"
   assume_role_policy   = data.aws_iam_policy_document.trust["apply"].json
   max_session_duration = 3600
 }
 
 resource "aws_iam_role_policy" "apply" {
-  count  = var.apply_branch == null ? 0 : 1
+  count  = var.apply_environment == null ? 0 : 1
   name   = "apply-environment"
   role   = aws_iam_role.apply[0].id
   policy = data.aws_iam_policy_document.apply.json

@@ -19,10 +19,36 @@ variable "plan_on_pull_requests" {
   default     = true
 }
 
-variable "apply_branch" {
-  description = "Branch whose push workflows may assume the apply role; null = no apply role."
+variable "apply_environment" {
+  description = "GitHub environment whose jobs may assume the apply role (`sub` = `repo:<repository>:environment:<name>`), so its required reviewers and branch rules gate every apply; null = no apply role."
   type        = string
-  default     = "main"
+  default     = null
+
+  validation {
+    condition     = var.apply_environment == null || can(regex("^[A-Za-z0-9_.-]{1,255}$", var.apply_environment))
+    error_message = "apply_environment must be 1..255 of letters, digits and _ . - (no IAM wildcards)."
+  }
+}
+
+variable "repository_ids" {
+  description = "The repository owner's and the repository's numeric ids, for GitHub's immutable subject claims (`repo:owner@<owner>/name@<repository>:...`, the default for repositories created or renamed since 2026-07-15); null = the name-only subject."
+  type = object({
+    owner      = number
+    repository = number
+  })
+  default = null
+}
+
+variable "function_parameter_arns" {
+  description = "SSM parameters the functions read (the database URL): allowed in the function permissions boundary."
+  type        = list(string)
+  default     = []
+}
+
+variable "function_kms_key_arns" {
+  description = "KMS keys of those parameters, other than aws/ssm: kms:Decrypt via SSM allowed in the boundary."
+  type        = list(string)
+  default     = []
 }
 
 variable "create_oidc_provider" {

@@ -97,7 +97,9 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 ################################################################################
 
 resource "aws_iam_role" "this" {
-  name = var.function_name
+  name                 = var.function_name
+  path                 = var.role_path
+  permissions_boundary = var.permissions_boundary
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

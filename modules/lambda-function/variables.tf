@@ -64,6 +64,23 @@ variable "log_retention_days" {
   }
 }
 
+variable "role_path" {
+  description = "IAM path of the function's role. With GitHub CI roles (modules/github-oidc) it is `/<name_prefix>/`, the only path their apply role may create or pass roles under."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([A-Za-z0-9_+=,.@-]+/)*$", var.role_path))
+    error_message = "role_path must start and end with / (IAM path characters only)."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary of the function's role (github-oidc's function_boundary_arn), or null."
+  type        = string
+  default     = null
+}
+
 variable "environment_variables" {
   description = "Configuration passed to the handler. No secrets here: they are visible to anyone who can read the function."
   type        = map(string)

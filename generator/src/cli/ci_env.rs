@@ -43,8 +43,9 @@ pub(super) fn run(args: &CiEnvArgs) -> Result<(), Failure> {
     if github.plan_role {
         println!("plan_role_arn={}", role("plan"));
     }
-    if github.apply_branch.is_some() {
+    if let Some(environment) = &github.apply_environment {
         println!("apply_role_arn={}", role("apply"));
+        println!("apply_environment={environment}");
     }
     Ok(())
 }

@@ -282,15 +282,18 @@ pub struct Lambdas {
     pub profile_api: Function,
 }
 
-/// The IAM roles GitHub Actions assumes with OIDC to plan (pull requests) and apply (one branch).
+/// The IAM roles GitHub Actions assumes with OIDC to plan (pull requests) and apply (jobs of one GitHub
+/// environment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Github {
     /// `owner/name`.
     pub repository: String,
     /// A read-only role for `terraform plan` from pull requests.
     pub plan_role: bool,
-    /// The branch whose pushes may apply; `None` = no apply role.
-    pub apply_branch: Option<String>,
+    /// The GitHub environment whose jobs may apply; `None` = no apply role.
+    pub apply_environment: Option<String>,
+    /// Owner and repository ids for GitHub's immutable subject claims; `None` = the name-only subject.
+    pub repository_ids: Option<(u64, u64)>,
     /// Create the account's GitHub OIDC provider (false: it exists already, e.g. made by another environment).
     pub create_oidc_provider: bool,
     /// State bucket and key (from `[backend]`), the only state the roles may touch.

@@ -146,7 +146,11 @@ pub struct RawGithub {
     pub repository: Spanned<String>,
     pub plan_role: S<bool>,
     pub apply_role: S<bool>,
+    pub apply_environment: S<String>,
+    /// Replaced by `apply_environment`; kept only to say so when an old config still has it.
     pub apply_branch: S<String>,
+    pub owner_id: S<i64>,
+    pub repository_id: S<i64>,
     pub create_oidc_provider: S<bool>,
 }
 

@@ -274,7 +274,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
     let github = raw
         .github
         .as_ref()
-        .and_then(|g| check_github(&mut c, g, &backend));
+        .and_then(|g| check_github(&mut c, g, &backend, &environment.name));
     let plan_review = check_plan_review(&mut c, &raw.plan_review);
 
     if c.issues.is_empty() {
@@ -861,7 +861,12 @@ fn disjoint(
     seen.push((p.clone(), prefix.span()));
 }
 
-fn check_github(c: &mut Checker, g: &Spanned<RawGithub>, backend: &Backend) -> Option<Github> {
+fn check_github(
+    c: &mut Checker,
+    g: &Spanned<RawGithub>,
+    backend: &Backend,
+    environment: &str,
+) -> Option<Github> {
     let raw = g.get_ref();
     let repository = raw.repository.get_ref();
     let valid_repository = repository.split_once('/').is_some_and(|(owner, name)| {
@@ -886,31 +891,64 @@ fn check_github(c: &mut Checker, g: &Spanned<RawGithub>, backend: &Backend) -> O
             "allowed: \"owner/name\" as in github.com/owner/name (letters, digits, - for the owner; also _ and . for the name)",
         );
     }
-    let apply_branch = match (&raw.apply_role, &raw.apply_branch) {
+    if let Some(branch) = &raw.apply_branch {
+        c.report(
+            "config::github_apply_branch",
+            branch.span(),
+            "`github.apply_branch` is no longer accepted: the apply role trusts a GitHub environment, not a branch",
+            "replaced by apply_environment",
+            "a job on a branch skips the environment's required reviewers; write `apply_environment = \"<name>\"` \
+             (default: the environment's name) and limit that GitHub environment to the branch in its deployment rules",
+        );
+    }
+    let apply_environment = match (&raw.apply_role, &raw.apply_environment) {
         (Some(on), _) if !*on.get_ref() => None,
-        (_, None) => Some("main".to_owned()),
-        (_, Some(branch)) => {
-            let text = branch.get_ref();
-            let ok = !text.is_empty()
-                && text.len() <= 200
-                && !text.starts_with(['-', '/', '.'])
-                && !text.ends_with(['/', '.'])
-                && !text.contains("..")
-                && !text.contains("//")
-                && !text.ends_with(".lock")
+        (_, None) => Some(environment.to_owned()),
+        (_, Some(name)) => {
+            let text = name.get_ref();
+            let ok = (1..=255).contains(&text.len())
                 && text
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
             if !ok {
                 c.report(
-                    "config::github_branch",
-                    branch.span(),
-                    format!("`github.apply_branch` is \"{text}\", not a branch name this project accepts"),
-                    "invalid branch name",
-                    "allowed: a branch such as \"main\" or \"release/prod\" (letters, digits, - _ . /; no .., no leading - / .)",
+                    "config::github_environment",
+                    name.span(),
+                    format!("`github.apply_environment` is \"{text}\", not a GitHub environment name this project accepts"),
+                    "invalid environment name",
+                    "allowed: 1 to 255 of letters, digits, - _ . (no spaces, no IAM wildcards * or ?)",
                 );
             }
             Some(text.clone())
+        }
+    };
+    let repository_ids = match (&raw.owner_id, &raw.repository_id) {
+        (None, None) => None,
+        (Some(owner), Some(repo)) => {
+            let mut id = |key: &str, v: &Spanned<i64>| {
+                let n = *v.get_ref();
+                if n < 1 {
+                    c.report(
+                        "config::github_id",
+                        v.span(),
+                        format!("`github.{key}` is {n}, not a GitHub id"),
+                        "not a positive integer",
+                        "allowed: the numeric id GitHub shows for it (`gh api repos/OWNER/NAME --jq .owner.id,.id`)",
+                    );
+                }
+                n.max(0).unsigned_abs()
+            };
+            Some((id("owner_id", owner), id("repository_id", repo)))
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            c.report(
+                "config::github_id",
+                one.span(),
+                "`github.owner_id` and `github.repository_id` go together",
+                "only one of the two",
+                "set both (GitHub's immutable subject names the owner's and the repository's ids) or neither",
+            );
+            None
         }
     };
     let Backend::S3 { bucket, key, .. } = backend else {
@@ -926,7 +964,8 @@ fn check_github(c: &mut Checker, g: &Spanned<RawGithub>, backend: &Backend) -> O
     Some(Github {
         repository: repository.clone(),
         plan_role: raw.plan_role.as_ref().is_none_or(|p| *p.get_ref()),
-        apply_branch,
+        apply_environment,
+        repository_ids,
         create_oidc_provider: raw
             .create_oidc_provider
             .as_ref()

@@ -1,12 +1,13 @@
 //! `ci.tf`: the roles GitHub Actions assumes with OIDC (`[github]` in the config): a read-only plan role for pull
-//! requests and an apply role for one branch, both limited to this environment. Empty without `[github]`, so
-//! removing the section empties the file instead of leaving a stale one behind.
+//! requests and an apply role for the jobs of one GitHub environment, both limited to this environment, and the
+//! permissions boundary every function role then carries. Empty without `[github]`, so removing the section
+//! empties the file instead of leaving a stale one behind.
 
 use hcl::{Body, Expression};
 
 use super::{module_block, names};
 use crate::config::Config;
-use crate::tf::{string, strings};
+use crate::tf::{number, object, string, strings};
 
 pub fn body(config: &Config) -> Body {
     let Some(github) = &config.github else {
@@ -17,9 +18,9 @@ pub fn body(config: &Config) -> Body {
         ("repository", string(&github.repository)),
         ("plan_on_pull_requests", github.plan_role.into()),
         (
-            "apply_branch",
+            "apply_environment",
             github
-                .apply_branch
+                .apply_environment
                 .as_ref()
                 .map_or(Expression::Null, string),
         ),
@@ -31,6 +32,19 @@ pub fn body(config: &Config) -> Body {
             strings([&config.buckets.uploads, &config.buckets.assets]),
         ),
     ];
+    if let Some((owner, repository)) = github.repository_ids {
+        attributes.push((
+            "repository_ids",
+            object([("owner", number(owner)), ("repository", number(repository))]),
+        ));
+    }
+    attributes.push((
+        "function_parameter_arns",
+        strings([super::functions::database_url_parameter_arn(config)]),
+    ));
+    if let Some(key) = &config.database.kms_key_arn {
+        attributes.push(("function_kms_key_arns", strings([key])));
+    }
     if let Some(zone) = config
         .domain
         .as_ref()

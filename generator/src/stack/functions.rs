@@ -143,12 +143,17 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
     )
 }
 
+/// The SSM parameter holding the database URL, the one parameter profile-api may read.
+pub(super) fn database_url_parameter_arn(config: &Config) -> String {
+    format!(
+        "arn:aws:ssm:{}:{}:parameter{}",
+        config.environment.region, config.environment.account_id, config.database.url_parameter
+    )
+}
+
 fn profile_function(config: &Config) -> hcl::Block {
     let database = &config.database;
-    let parameter_arn = format!(
-        "arn:aws:ssm:{}:{}:parameter{}",
-        config.environment.region, config.environment.account_id, database.url_parameter
-    );
+    let parameter_arn = database_url_parameter_arn(config);
     let mut profile_policy = vec![statement(
         "ReadDatabaseUrl",
         &["ssm:GetParameter"],
@@ -233,6 +238,17 @@ fn function(
     }
     if config.emulator.is_some() {
         attributes.push(("local_emulator", true.into()));
+    }
+    if config.github.is_some() {
+        // The CI apply role may create and pass roles only under this path and only with this boundary.
+        attributes.push((
+            "role_path",
+            module_output(names::GITHUB, "function_role_path"),
+        ));
+        attributes.push((
+            "permissions_boundary",
+            module_output(names::GITHUB, "function_boundary_arn"),
+        ));
     }
     attributes.push(("environment_variables", environment));
     attributes.push(("policy_statements", Expression::Array(statements)));

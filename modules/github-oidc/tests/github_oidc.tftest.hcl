@@ -18,11 +18,12 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix  = "cruddur-dev"
-  repository   = "cruddur/avatar-pipeline"
-  state_bucket = "cruddur-terraform-state-dev"
-  state_key    = "avatar-pipeline/dev.tfstate"
-  bucket_names = ["cruddur-dev-avatar-uploads", "cruddur-dev-assets"]
+  name_prefix       = "cruddur-dev"
+  repository        = "cruddur/avatar-pipeline"
+  state_bucket      = "cruddur-terraform-state-dev"
+  state_key         = "avatar-pipeline/dev.tfstate"
+  bucket_names      = ["cruddur-dev-avatar-uploads", "cruddur-dev-assets"]
+  apply_environment = "dev"
 }
 
 run "roles_trust_only_this_repository_and_trigger" {
@@ -34,8 +35,8 @@ run "roles_trust_only_this_repository_and_trigger" {
   }
 
   assert {
-    condition     = one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:ref:refs/heads/main"])
-    error_message = "The apply role must trust the main branch of this repository only."
+    condition     = one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur/avatar-pipeline:environment:dev"])
+    error_message = "The apply role must trust jobs of the dev GitHub environment only (its reviewers gate the apply), not a branch."
   }
 
   assert {
@@ -91,7 +92,7 @@ run "existing_provider_and_no_apply_role" {
 
   variables {
     create_oidc_provider = false
-    apply_branch         = null
+    apply_environment    = null
   }
 
   override_data {
@@ -102,5 +103,110 @@ run "existing_provider_and_no_apply_role" {
   assert {
     condition     = length(aws_iam_openid_connect_provider.github) == 0 && length(aws_iam_role.apply) == 0
     error_message = "No provider is created when one exists, and no apply role without a branch."
+  }
+}
+
+# Issue 18, finding 2: GitHub's immutable subjects for repositories created or renamed since 2026-07-15.
+run "immutable_subjects_from_repository_ids" {
+  command = apply
+
+  variables {
+    repository_ids = { owner = 123456, repository = 456789 }
+  }
+
+  assert {
+    condition     = one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur@123456/avatar-pipeline@456789:pull_request"])
+    error_message = "With repository ids the plan role trusts the immutable subject."
+  }
+
+  assert {
+    condition     = one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if c.variable == "token.actions.githubusercontent.com:sub"]) == tolist(["repo:cruddur@123456/avatar-pipeline@456789:environment:dev"])
+    error_message = "With repository ids the apply role trusts the immutable environment subject."
+  }
+}
+
+run "apply_environment_refuses_wildcards" {
+  command = plan
+
+  variables {
+    apply_environment = "prod*"
+  }
+
+  expect_failures = [var.apply_environment]
+}
+
+# Issue 18, finding 1: the apply role cannot make itself (or anything it creates) admin.
+run "apply_role_is_bounded" {
+  command = apply
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "iam:PermissionsBoundary"]) if s.sid == "ChangeFunctionRolesWithinTheBoundary"]) == tolist(["arn:aws:iam::123456789012:policy/cruddur-dev-function-boundary"])
+    error_message = "Creating a role or changing its policies needs the function boundary on that role."
+  }
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "ChangeFunctionRolesWithinTheBoundary"])) == toset(["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"])
+    error_message = "CreateRole, PutRolePolicy, DeleteRolePolicy and PutRolePermissionsBoundary are the boundary-conditioned actions."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : s.effect == "Deny" || length(setintersection(toset(s.actions), toset(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary"]))) == 0 || contains([for c in s.condition : c.variable], "iam:PermissionsBoundary")
+    ])
+    error_message = "No allowed statement grants a role-policy action without the boundary condition."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NeverRemoveABoundary"]) == "Deny" && one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NeverChangeTheBoundary"]) == "Deny"
+    error_message = "Removing a boundary, or editing the boundary policy, is denied."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : !contains(s.actions, "iam:UpdateAssumeRolePolicy") || s.effect == "Deny" || s.resources == toset(["arn:aws:iam::123456789012:role/cruddur-dev/*"])
+    ])
+    error_message = "UpdateAssumeRolePolicy is allowed on the function roles (path /cruddur-dev/) only."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : s.effect == "Deny" || alltrue([for r in s.resources : !startswith(r, "arn:aws:iam::123456789012:role/") || r == "arn:aws:iam::123456789012:role/cruddur-dev/*"])
+    ])
+    error_message = "Every allowed IAM role action is on the function role path, never on the CI roles or other roles."
+  }
+
+  assert {
+    condition     = length(flatten([for s in data.aws_iam_policy_document.apply.statement : [for a in s.actions : a if s.effect != "Deny" && (a == "lambda:*" || a == "*" || a == "iam:*" || a == "lambda:InvokeFunction" || startswith(a, "lambda:CreateFunctionUrl") || startswith(a, "lambda:UpdateFunctionUrl"))]])) == 0
+    error_message = "No lambda:* / iam:* / invoke / function URL actions are allowed."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "lambda:Principal"]) if s.sid == "OpenFunctionsToTheApiAndS3Only"]) == tolist(["apigateway.amazonaws.com", "s3.amazonaws.com"])
+    error_message = "lambda:AddPermission only for the API Gateway and S3 principals."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.apply.statement : s if s.effect != "Deny" && contains(s.actions, "lambda:AddPermission") && !contains([for c in s.condition : c.variable], "lambda:Principal")]) == 0
+    error_message = "No other statement allows lambda:AddPermission."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NoFunctionUrls"]) == "Deny" && one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NoFunctionUrlPermissions"]) == "Deny"
+    error_message = "Function URLs and their permissions are denied outright."
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NeverChangeCiRoles"]), "iam:PassRole")
+    error_message = "The CI roles can never be passed to a function."
+  }
+
+  assert {
+    condition     = length(flatten([for s in data.aws_iam_policy_document.function_boundary.statement : [for a in s.actions : a if startswith(a, "iam:") || startswith(a, "sts:") || endswith(a, ":*") || a == "*"]])) == 0
+    error_message = "The boundary grants no IAM, no STS and no wildcard actions."
+  }
+
+  assert {
+    condition     = aws_iam_policy.function_boundary.name == "cruddur-dev-function-boundary" && output.function_role_path == "/cruddur-dev/"
+    error_message = "The boundary and the role path are named after the environment."
   }
 }
