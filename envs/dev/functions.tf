@@ -14,6 +14,7 @@ module "avatar_resize" {
   role_path              = module.github_oidc.function_role_path
   permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
+    ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-dev-assets"
     AVATAR_BACKGROUND          = "#ffffff"
     AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"
@@ -95,6 +96,7 @@ module "banner_resize" {
   role_path              = module.github_oidc.function_role_path
   permissions_boundary   = module.github_oidc.function_boundary_arn
   environment_variables = {
+    ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-dev-assets"
     AVATAR_BACKGROUND          = "#ffffff"
     AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"

@@ -13,6 +13,7 @@ module "avatar_resize" {
   maximum_retry_attempts = 2
   local_emulator         = true
   environment_variables = {
+    ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-local-assets"
     AVATAR_BACKGROUND          = "#ffffff"
     AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"
@@ -92,6 +93,7 @@ module "banner_resize" {
   maximum_retry_attempts = 2
   local_emulator         = true
   environment_variables = {
+    ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-local-assets"
     AVATAR_BACKGROUND          = "#ffffff"
     AVATAR_CACHE_CONTROL       = "public, max-age=300, s-maxage=31536000"

@@ -138,7 +138,8 @@ impl LocalRoot {
         Ok(found)
     }
 
-    /// The environment variables of every applied function, by function name, as Terraform recorded them.
+    /// The environment variables of every applied function, by function name, as Terraform recorded them plus
+    /// the ones Lambda sets itself (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`).
     pub fn function_environments(
         &self,
     ) -> anyhow::Result<BTreeMap<String, BTreeMap<String, String>>> {
@@ -148,11 +149,19 @@ impl LocalRoot {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned();
-            let variables = match &values["environment"][0]["variables"] {
-                serde_json::Value::Null => BTreeMap::new(),
-                variables => serde_json::from_value(variables.clone())
-                    .with_context(|| format!("environment of {name} in the state"))?,
-            };
+            let mut variables: BTreeMap<String, String> =
+                match &values["environment"][0]["variables"] {
+                    serde_json::Value::Null => BTreeMap::new(),
+                    variables => serde_json::from_value(variables.clone())
+                        .with_context(|| format!("environment of {name} in the state"))?,
+                };
+            // What Lambda adds to every function's environment and the handlers read.
+            if let Some(memory) = values["memory_size"].as_u64() {
+                variables.insert(
+                    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE".to_owned(),
+                    memory.to_string(),
+                );
+            }
             functions.insert(name, variables);
         }
         Ok(functions)

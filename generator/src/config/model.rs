@@ -69,35 +69,8 @@ pub struct Buckets {
     pub force_destroy: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ContentType {
-    Gif,
-    Jpeg,
-    Png,
-    Webp,
-}
-
-impl ContentType {
-    pub const ALL: [ContentType; 4] = [
-        ContentType::Jpeg,
-        ContentType::Png,
-        ContentType::Webp,
-        ContentType::Gif,
-    ];
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            ContentType::Gif => "image/gif",
-            ContentType::Jpeg => "image/jpeg",
-            ContentType::Png => "image/png",
-            ContentType::Webp => "image/webp",
-        }
-    }
-
-    pub fn from_mime(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.mime() == s)
-    }
-}
+/// An upload's allowed type; the contract's, so the resizer enforces the same list by the same names.
+pub use pipeline_contract::ImageType as ContentType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {

@@ -46,6 +46,12 @@ fn outputs_spec(kind: &ImageKind) -> String {
 fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) -> hcl::Block {
     let avatar = &config.avatar;
     let env = env_vars([
+        (
+            "ALLOWED_FORMATS",
+            string(crate::config::ContentType::join(
+                &config.upload.content_types,
+            )),
+        ),
         ("ASSETS_BUCKET", string(&config.buckets.assets)),
         ("AVATAR_BACKGROUND", string(&avatar.background)),
         ("AVATAR_CACHE_CONTROL", string(&avatar.cache_control)),

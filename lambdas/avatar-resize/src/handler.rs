@@ -189,7 +189,7 @@ impl Resizer {
             output_keys = output_keys.join(","),
             input_bytes = size,
             output_bytes = output_len,
-            source_format = source.map(|s| s.format.as_str()),
+            source_format = source.map(|s| s.format.name()),
             source_width = source.map(|s| s.width),
             source_height = source.map(|s| s.height),
             orientation = source.map(|s| s.orientation.value()),

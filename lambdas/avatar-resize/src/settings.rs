@@ -2,7 +2,10 @@
 //! emits (`generator/src/stack/functions.rs`). Every problem is reported at once, naming the variable, so a bad
 //! deploy fails at its first invocation with a clear log line instead of mid-way through an image.
 
-use crate::imaging::{Limits, OutputFormat, OutputSpec};
+use pipeline_contract::memory::decode_budget;
+use pipeline_contract::ImageType;
+
+use crate::imaging::{Limits, OutputFormat, OutputSpec, SourceFormats};
 
 /// The image kind this function serves (each kind has its own function, so its role is scoped to its
 /// prefixes): where its originals arrive and the outputs made from each.
@@ -93,8 +96,28 @@ impl Settings {
         let max_input_bytes = required("MAX_INPUT_BYTES");
         let max_pixels = required("MAX_PIXELS");
         let max_dimension = required("MAX_DIMENSION");
+        let allowed = required("ALLOWED_FORMATS");
+        // Set by Lambda itself (the function's `memory_size`); the local cloud sets it from the applied state.
+        let memory_mb = required("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
         let distribution_id =
             lookup("CLOUDFRONT_DISTRIBUTION_ID").filter(|id| !id.trim().is_empty());
+        let allowed = allowed.and_then(|value| match ImageType::parse_list(&value) {
+            Ok(list) => Some(SourceFormats::of(&list)),
+            Err(unknown) => {
+                problems.push(format!(
+                    "ALLOWED_FORMATS has {unknown:?}; allowed: a comma-separated list of {}",
+                    ImageType::join(&ImageType::ALL)
+                ));
+                None
+            }
+        });
+        let memory_mb = number(
+            &mut problems,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            memory_mb,
+            128,
+            10_240,
+        );
 
         let size = number(&mut problems, "AVATAR_SIZE", size, 16, 4096);
         let quality = number(&mut problems, "AVATAR_QUALITY", quality, 1, 100);
@@ -169,6 +192,8 @@ impl Settings {
             max_input_bytes,
             max_pixels,
             max_dimension,
+            allowed,
+            memory_mb,
         ) {
             (
                 Some(assets_bucket),
@@ -179,6 +204,8 @@ impl Settings {
                 Some(max_input_bytes),
                 Some(max_pixels),
                 Some(max_dimension),
+                Some(allowed),
+                Some(memory_mb),
             ) if problems.is_empty() => Ok(Settings {
                 assets_bucket,
                 kind: Kind {
@@ -191,6 +218,8 @@ impl Settings {
                 limits: Limits {
                     max_dimension: max_dimension as u32,
                     max_pixels,
+                    allowed,
+                    memory_budget: Some(decode_budget(memory_mb, max_input_bytes)),
                 },
                 max_input_bytes,
                 distribution_id,
@@ -310,6 +339,8 @@ mod tests {
             ("AVATAR_FORMAT", "jpeg"),
             ("AVATAR_QUALITY", "80"),
             ("AVATAR_SIZE", "512"),
+            ("ALLOWED_FORMATS", "jpeg,png,webp"),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"),
             ("CLOUDFRONT_DISTRIBUTION_ID", "E2EXAMPLE"),
             ("MAX_INPUT_BYTES", "5242880"),
             ("MAX_PIXELS", "50000000"),
@@ -382,6 +413,28 @@ mod tests {
         let err = read(&vars).unwrap_err();
         assert!(
             err.to_string().contains("OUTPUTS has \"9x9:gif:0:/..\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_allowed_formats_and_the_memory_budget_come_from_the_function() {
+        let settings = read(&generated()).unwrap();
+        let limits = settings.limits;
+        assert_eq!(
+            limits.allowed.to_vec(),
+            [ImageType::Jpeg, ImageType::Png, ImageType::Webp]
+        );
+        // 1024 MiB − 64 MiB reserved − the 5 MiB original.
+        assert_eq!(limits.memory_budget, Some(955 << 20));
+
+        let mut vars = generated();
+        vars.insert("ALLOWED_FORMATS", "jpeg,tiff");
+        vars.remove("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+        let err = read(&vars).unwrap_err().to_string();
+        assert!(err.contains("ALLOWED_FORMATS has \"tiff\""), "{err}");
+        assert!(
+            err.contains("AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not set"),
             "{err}"
         );
     }

@@ -76,6 +76,7 @@ fn bombs_and_lying_headers_are_refused_from_the_header() {
     let wide = Limits {
         max_dimension: 65_535,
         max_pixels: 50_000_000,
+        ..Limits::default()
     };
     assert_rejected("bomb_30000x30000.png", &wide, "too-many-pixels");
     assert_rejected("header_65000x65000.jpg", &wide, "too-many-pixels");

@@ -10,6 +10,9 @@ fuzz_target!(|data: &[u8]| {
     let limits = Limits {
         max_dimension: 4096,
         max_pixels: 4_000_000,
+        // As a 512 MB function would: a header that passes the pixel limits but not this is refused, too.
+        memory_budget: Some(440 << 20),
+        ..Limits::default()
     };
     let spec = OutputSpec {
         width: 64,

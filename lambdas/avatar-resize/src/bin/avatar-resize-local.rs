@@ -3,13 +3,16 @@
 //!
 //! With `--repeat N --stats` it runs the pipeline N times on the bytes in memory and prints one JSON line with the
 //! process CPU time of each run (so any thread a library starts is counted) and the process's peak RSS.
+//! `--memory-mb M` applies the function's memory budget (as Lambda's `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` does);
+//! `--allow jpeg,png` the kind's allowed source formats.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use avatar_resize::imaging::{self, Limits, OutputFormat, OutputSpec};
+use avatar_resize::imaging::{self, Limits, OutputFormat, OutputSpec, SourceFormat, SourceFormats};
 use avatar_resize::settings::parse_hex_colour;
 use clap::Parser;
+use pipeline_contract::memory::decode_budget;
 
 #[derive(Debug, Parser)]
 #[command(version, about = "Resize an image as the avatar-resize Lambda does")]
@@ -28,6 +31,15 @@ struct Args {
     max_pixels: u64,
     #[arg(long, default_value_t = Limits::default().max_dimension)]
     max_dimension: u32,
+    /// Refuse, from the header, images whose decode would not fit a function of this many MB.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(128..=10_240))]
+    memory_mb: Option<u64>,
+    /// Size of the largest original the function accepts (held in memory beside the decode).
+    #[arg(long, default_value_t = 5 << 20)]
+    max_input_bytes: u64,
+    /// Allowed source formats, comma-separated (default: all).
+    #[arg(long, default_value = "jpeg,png,webp,gif")]
+    allow: String,
     /// Run the pipeline this many times (for benchmarks).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     repeat: u32,
@@ -59,9 +71,20 @@ fn main() -> ExitCode {
         quality: args.quality,
         background,
     };
+    let allowed = match SourceFormat::parse_list(&args.allow) {
+        Ok(list) => SourceFormats::of(&list),
+        Err(unknown) => {
+            eprintln!("error: --allow has {unknown:?}; allowed: jpeg, png, webp, gif");
+            return ExitCode::from(2);
+        }
+    };
     let limits = Limits {
         max_dimension: args.max_dimension,
         max_pixels: args.max_pixels,
+        allowed,
+        memory_budget: args
+            .memory_mb
+            .map(|mb| decode_budget(mb, args.max_input_bytes)),
     };
     let input = match std::fs::read(&args.input) {
         Ok(bytes) => bytes,
@@ -102,7 +125,7 @@ fn main() -> ExitCode {
     } else {
         eprintln!(
             "{} {}x{} (orientation {}) -> {} {}x{}, {} bytes",
-            encoded.source.format.as_str(),
+            encoded.source.format.name(),
             encoded.source.width,
             encoded.source.height,
             encoded.source.orientation.value(),

@@ -7,8 +7,10 @@
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader};
-use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor};
+use pipeline_contract::memory::Decode;
+use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor, Subsamp};
 
+use super::headers::{gif_frames, jpeg_has_multiple_scans};
 use super::{Limits, Pixels, Rejection, Rgb, SourceFormat};
 
 /// Progressive JPEGs with more scans than this are refused: each scan re-walks the whole image, so a file with
@@ -22,7 +24,8 @@ pub(crate) struct Decoded {
     pub source_height: u32,
 }
 
-/// Decodes `bytes`, shrinking on load when the format allows it, to no less than `target` (as stored).
+/// Decodes `bytes`, shrinking on load when the format allows it, to no less than `target` (as stored). Each
+/// format's header is checked against the limits, the memory budget included, before its pixels are allocated.
 pub(crate) fn decode(
     bytes: &[u8],
     format: SourceFormat,
@@ -31,9 +34,9 @@ pub(crate) fn decode(
 ) -> Result<Decoded, Rejection> {
     match format {
         SourceFormat::Jpeg => decode_jpeg(bytes, limits, target),
-        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits),
-        SourceFormat::Webp => decode_webp(bytes, limits),
-        SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits),
+        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits, target.0),
+        SourceFormat::Webp => decode_webp(bytes, limits, target.0),
+        SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits, target.0),
     }
 }
 
@@ -55,6 +58,27 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits, target: (u32, u32)) -> Result<Deco
         .map_err(corrupt)?;
     let scaled = header.scaled(scale);
     let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
+    limits.check_memory(
+        &Decode::Jpeg {
+            width,
+            height,
+            scaled_width: scaled.width as u32,
+            scaled_height: scaled.height as u32,
+            samples_per_pixel_x2: if cmyk {
+                8
+            } else {
+                match header.subsamp {
+                    Subsamp::Gray => 2,
+                    Subsamp::Sub2x2 | Subsamp::Sub4x1 | Subsamp::Sub1x4 => 3,
+                    Subsamp::Sub2x1 | Subsamp::Sub1x2 => 4,
+                    _ => 6,
+                }
+            },
+            cmyk,
+            buffered: header.is_progressive || jpeg_has_multiple_scans(bytes),
+        },
+        target.0,
+    )?;
     let format = if cmyk {
         PixelFormat::CMYK
     } else {
@@ -108,9 +132,18 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     rgb
 }
 
-fn decode_webp(bytes: &[u8], limits: &Limits) -> Result<Decoded, Rejection> {
+fn decode_webp(bytes: &[u8], limits: &Limits, widest: u32) -> Result<Decoded, Rejection> {
     let features = super::webp::features(bytes)?;
     limits.check(features.width, features.height)?;
+    limits.check_memory(
+        &Decode::Webp {
+            width: features.width,
+            height: features.height,
+            alpha: features.has_alpha,
+            lossless: features.lossless,
+        },
+        widest,
+    )?;
     if features.animated {
         return Err(Rejection::Corrupt(
             "animated WebP is not supported".to_owned(),
@@ -141,6 +174,7 @@ fn decode_with_image(
     bytes: &[u8],
     format: image::ImageFormat,
     limits: &Limits,
+    widest: u32,
 ) -> Result<Decoded, Rejection> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // Width and height are checked by `Limits::check` right after the header (for a precise rejection); the
@@ -153,7 +187,31 @@ fn decode_with_image(
         .map_err(|err| reject_image_error(err, limits))?;
     let (width, height) = decoder.dimensions();
     limits.check(width, height)?;
-    let has_alpha = decoder.color_type().has_alpha();
+    let colour = decoder.color_type();
+    let estimate = if format == image::ImageFormat::Gif {
+        // The frame we decode (the first) is what gets allocated; every frame must be within the limits.
+        let frames = gif_frames(bytes);
+        for &(frame_width, frame_height) in &frames {
+            limits.check(frame_width, frame_height)?;
+        }
+        let (frame_width, frame_height) = frames.first().copied().unwrap_or((width, height));
+        Decode::Gif {
+            screen_width: width,
+            screen_height: height,
+            frame_width,
+            frame_height,
+        }
+    } else {
+        let channels = colour.channel_count();
+        Decode::Png {
+            width,
+            height,
+            channels,
+            sixteen_bit: colour.bytes_per_pixel() > channels,
+        }
+    };
+    limits.check_memory(&estimate, widest)?;
+    let has_alpha = colour.has_alpha();
     // For an animated GIF this is the first frame.
     let image =
         DynamicImage::from_decoder(decoder).map_err(|err| reject_image_error(err, limits))?;

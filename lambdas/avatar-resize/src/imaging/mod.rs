@@ -8,13 +8,14 @@
 mod decode;
 mod encode;
 mod format;
+mod headers;
 mod limits;
 mod orientation;
 mod rejection;
 mod resize;
 mod webp;
 
-pub use format::{OutputFormat, SourceFormat};
+pub use format::{sniff, OutputFormat, SourceFormat, SourceFormats};
 pub use limits::Limits;
 pub use orientation::Orientation;
 pub use rejection::Rejection;
@@ -68,7 +69,8 @@ pub fn process(input: &[u8], spec: &OutputSpec, limits: &Limits) -> Result<Encod
     if input.is_empty() {
         return Err(Rejection::Empty);
     }
-    let format = SourceFormat::sniff(input).ok_or(Rejection::UnsupportedFormat)?;
+    let format = sniff(input).ok_or(Rejection::UnsupportedFormat)?;
+    limits.check_format(format)?;
     let orientation = Orientation::read(input);
     // The crop is taken before the orientation is applied, so ask for the output's size as stored in the file.
     let (stored_width, stored_height) = if orientation.swaps_axes() {

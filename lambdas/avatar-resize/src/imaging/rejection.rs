@@ -1,6 +1,8 @@
 //! Why an input was refused. Each variant has a short stable code, used in log lines and in the
 //! `avatar-reason` tag that is put on a rejected original.
 
+use super::{SourceFormat, SourceFormats};
+
 /// A permanent failure: the bytes themselves are unusable, so a retry would fail the same way.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
@@ -19,6 +21,13 @@ pub enum Rejection {
         pixels: u64,
         limit: u64,
     },
+    #[error("{} is not an allowed format for this image (allowed: {})", .format.name(), pipeline_contract::ImageType::join(&.allowed.to_vec()))]
+    FormatNotAllowed {
+        format: SourceFormat,
+        allowed: SourceFormats,
+    },
+    #[error("decoding would need about {} MiB, above this function's budget of {} MiB", .needed >> 20, .budget >> 20)]
+    OverMemoryBudget { needed: u64, budget: u64 },
     #[error("the image could not be decoded: {0}")]
     Corrupt(String),
     #[error("the image could not be encoded: {0}")]
@@ -34,6 +43,8 @@ impl Rejection {
             Rejection::UnsupportedFormat => "unsupported-format",
             Rejection::DimensionTooLarge { .. } => "dimension-too-large",
             Rejection::TooManyPixels { .. } => "too-many-pixels",
+            Rejection::FormatNotAllowed { .. } => "format-not-allowed",
+            Rejection::OverMemoryBudget { .. } => "over-memory-budget",
             Rejection::Corrupt(_) => "corrupt",
             Rejection::Encode(_) => "encode-failed",
         }

@@ -16,6 +16,8 @@ pub(crate) struct Features {
     pub height: u32,
     pub has_alpha: bool,
     pub animated: bool,
+    /// VP8L (libwebp then holds an ARGB copy of the whole image).
+    pub lossless: bool,
 }
 
 pub(crate) fn features(bytes: &[u8]) -> Result<Features, Rejection> {
@@ -40,6 +42,8 @@ pub(crate) fn features(bytes: &[u8]) -> Result<Features, Rejection> {
             .map_err(|_| Rejection::Corrupt("WebP height".to_owned()))?,
         has_alpha: features.has_alpha != 0,
         animated: features.has_animation != 0,
+        // 0: mixed or undefined (an animation), 1: lossy, 2: lossless; count anything but lossy as lossless.
+        lossless: features.format != 1,
     })
 }
 

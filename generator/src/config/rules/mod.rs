@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+mod memory;
+
 use super::diagnostic::ConfigIssue;
 use super::model::*;
 use super::raw::*;
@@ -276,6 +278,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
         .as_ref()
         .and_then(|g| check_github(&mut c, g, &backend, &environment.name));
     let plan_review = check_plan_review(&mut c, &raw.plan_review);
+    memory::check_resizer_memory(&mut c, raw, &upload, &avatar, &lambda, &images);
 
     if c.issues.is_empty() {
         Ok(Config {

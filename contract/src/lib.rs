@@ -1,0 +1,10 @@
+//! The seam between the generator and the Lambdas. A rule that both sides apply lives here once, so the
+//! generator cannot accept a config that a function will refuse, or the other way round.
+//!
+//! - [`ImageType`]: the source formats an upload may have, by MIME type and by name.
+//! - [`memory`]: how many bytes the resizer needs to decode an image, and the budget a function size gives.
+
+pub mod image_type;
+pub mod memory;
+
+pub use image_type::ImageType;
