@@ -2,8 +2,10 @@
 //! generator cannot accept a config that a function will refuse, or the other way round.
 //!
 //! - [`ImageType`]: the source formats an upload may have, by MIME type and by name.
+//! - [`claims`]: the user a verified token names (`sub`), and which tokens are refused.
 //! - [`memory`]: how many bytes the resizer needs to decode an image, and the budget a function size gives.
 
+pub mod claims;
 pub mod image_type;
 pub mod memory;
 

@@ -48,6 +48,12 @@ module "avatar_resize" {
       Effect   = "Allow"
       Action   = "cloudfront:CreateInvalidation"
       Resource = module.cdn.cloudfront_distribution_arn
+    },
+    {
+      Sid      = "ListUploadsSoAMissingOriginalIsNotFound"
+      Effect   = "Allow"
+      Action   = "s3:ListBucket"
+      Resource = module.uploads_bucket.s3_bucket_arn
     }
   ]
 }
@@ -130,6 +136,12 @@ module "banner_resize" {
       Effect   = "Allow"
       Action   = "cloudfront:CreateInvalidation"
       Resource = module.cdn.cloudfront_distribution_arn
+    },
+    {
+      Sid      = "ListUploadsSoAMissingOriginalIsNotFound"
+      Effect   = "Allow"
+      Action   = "s3:ListBucket"
+      Resource = module.uploads_bucket.s3_bucket_arn
     }
   ]
 }

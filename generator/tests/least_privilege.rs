@@ -209,6 +209,12 @@ fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
                 && resize[1].ends_with(&format!("/{}*\"", kind.output_prefix)),
             "{resize:?}"
         );
+        // Issue 18 finding 6: the uploads bucket itself, so a deleted original answers NoSuchKey on AWS.
+        assert_eq!(
+            resize.last().map(String::as_str),
+            Some("module.uploads_bucket.s3_bucket_arn"),
+            "{resize:?}"
+        );
         for other in config.images.iter().filter(|o| o.name != kind.name) {
             for r in upload.iter().chain(&resize) {
                 assert!(

@@ -4,7 +4,8 @@
 //!    Terraform (`generator::cors`), so the rules cannot drift.
 //! 2. Only the generator's routes exist (`generator::stack::routes`): one upload route per image kind and the
 //!    profile routes; anything else is 404.
-//! 3. Every route needs a valid token from the local issuer (signature, `iss`, `aud`, `exp`), else 401.
+//! 3. Every route needs a valid token from the local issuer (signature, `iss`, `exp`, and `aud` or `client_id`
+//!    as API Gateway checks them), else 401.
 //! 4. The request becomes an API Gateway v2 event (payload format 2.0) with the verified claims, the handler's
 //!    response becomes the HTTP response, and allowed origins get `Access-Control-Allow-Origin`.
 

@@ -39,7 +39,8 @@ impl DevIssuer {
         })
     }
 
-    /// A token for `sub`, valid for `ttl`, shaped like a Cognito ID token (`aud` is the app client id).
+    /// A token for `sub`, valid for `ttl`, shaped like a Cognito access token (what the reference frontend
+    /// sends): `client_id` is the app client, there is no `aud`, and `token_use` is `access`.
     pub fn token(&self, sub: &str, ttl: Duration) -> anyhow::Result<String> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
         self.token_issued_at(sub, now, ttl)
@@ -47,7 +48,24 @@ impl DevIssuer {
 
     /// [`Self::token`] as if issued at `now` (seconds since the epoch).
     pub fn token_issued_at(&self, sub: &str, now: u64, ttl: Duration) -> anyhow::Result<String> {
-        let claims = json!({
+        self.sign(json!({
+            "iss": self.issuer,
+            "client_id": self.audience.first(),
+            "sub": sub,
+            "username": sub,
+            "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin",
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl.as_secs(),
+        }))
+    }
+
+    /// A Cognito-shaped ID token (`aud` is the app client, `token_use` is `id`): API Gateway lets it through,
+    /// the functions refuse it (`pipeline_contract::claims`).
+    pub fn id_token(&self, sub: &str, ttl: Duration) -> anyhow::Result<String> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+        self.sign(json!({
             "iss": self.issuer,
             "aud": self.audience.first(),
             "sub": sub,
@@ -55,7 +73,10 @@ impl DevIssuer {
             "iat": now,
             "nbf": now,
             "exp": now + ttl.as_secs(),
-        });
+        }))
+    }
+
+    fn sign(&self, claims: Value) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(KEY_ID.to_owned());
         Ok(jsonwebtoken::encode(&header, &claims, &self.encoding)?)
@@ -66,13 +87,30 @@ impl DevIssuer {
     pub fn verify(&self, token: &str) -> Option<BTreeMap<String, String>> {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&self.audience);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // As API Gateway's JWT authorizer: `aud` or, when there is none, `client_id` must be an audience.
+        validation.validate_aud = false;
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.validate_nbf = true;
         let data =
             jsonwebtoken::decode::<BTreeMap<String, Value>>(token, &self.decoding, &validation)
                 .inspect_err(|err| tracing::info!(%err, "token refused"))
                 .ok()?;
+        let audience_ok = match data
+            .claims
+            .get("aud")
+            .or_else(|| data.claims.get("client_id"))
+        {
+            Some(Value::String(one)) => self.audience.contains(one),
+            Some(Value::Array(many)) => many.iter().any(|a| {
+                a.as_str()
+                    .is_some_and(|a| self.audience.iter().any(|x| x == a))
+            }),
+            _ => false,
+        };
+        if !audience_ok {
+            tracing::info!("token refused: neither aud nor client_id is an audience");
+            return None;
+        }
         Some(
             data.claims
                 .into_iter()
@@ -110,7 +148,12 @@ mod tests {
         let token = issuer.token("user-1", Duration::from_secs(60)).unwrap();
         let claims = issuer.verify(&token).unwrap();
         assert_eq!(claims["sub"], "user-1");
-        assert_eq!(claims["aud"], "avatar-pipeline-local");
+        assert_eq!(claims["client_id"], "avatar-pipeline-local");
+        assert_eq!(claims["token_use"], "access");
+        assert!(!claims.contains_key("aud"));
+        // An ID token passes the authorizer too (API Gateway checks `aud` the same way); the functions refuse it.
+        let id = issuer.verify(&issuer.id_token("user-1", Duration::from_secs(60)).unwrap());
+        assert_eq!(id.unwrap()["token_use"], "id");
     }
 
     #[test]
@@ -142,6 +185,8 @@ mod tests {
         other.audience = vec!["someone-else".into()];
         let foreign = other.token("user-1", Duration::from_secs(60)).unwrap();
         assert!(issuer.verify(&foreign).is_none());
+        let foreign_id = other.id_token("user-1", Duration::from_secs(60)).unwrap();
+        assert!(issuer.verify(&foreign_id).is_none());
     }
 
     fn copy_of(issuer: &DevIssuer) -> DevIssuer {

@@ -297,9 +297,14 @@ impl Stack {
         self.runtime.as_ref().map(|r| r.block_on(future))
     }
 
-    /// A token for `sub` from the local issuer, valid for an hour.
+    /// An access token for `sub` from the local issuer, valid for an hour (what the reference frontend sends).
     pub fn token(&self, sub: &str) -> anyhow::Result<String> {
         self.issuer.token(sub, Duration::from_secs(3600))
+    }
+
+    /// A Cognito-shaped ID token for `sub`: the authorizer accepts it, the functions must not.
+    pub fn id_token(&self, sub: &str) -> anyhow::Result<String> {
+        self.issuer.id_token(sub, Duration::from_secs(3600))
     }
 
     /// An S3 client for the stack's object store.

@@ -221,6 +221,21 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
             .status,
         401
     );
+    // Issue 18 finding 6: an ID token gets through the authorizer (as on API Gateway) but no function takes it.
+    let alice_id_token = stack.id_token(ALICE).unwrap();
+    for (method, path, body) in [
+        ("GET", "/api/profile", None),
+        (
+            "POST",
+            "/avatars/key_upload",
+            Some(json!({ "extension": "jpg" })),
+        ),
+    ] {
+        let answer = client
+            .call(method, path, Some(&alice_id_token), body.as_ref())
+            .unwrap();
+        assert_eq!(answer.status, 401, "{method} {path} with an ID token");
+    }
     let edit = json!({ "display_name": "Alice Liddell", "bio": "'; DROP TABLE users; --" });
     let saved = client
         .call("POST", "/api/profile/update", Some(&alice), Some(&edit))

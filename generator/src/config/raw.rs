@@ -107,6 +107,7 @@ pub struct RawApi {
 #[serde(deny_unknown_fields)]
 pub struct RawCdn {
     pub price_class: S<String>,
+    pub allow_default_certificate: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

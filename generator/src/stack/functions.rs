@@ -86,6 +86,14 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
             &["cloudfront:CreateInvalidation"],
             module_output(super::names::CDN, "cloudfront_distribution_arn"),
         ),
+        // Without it S3 answers a GetObject of a deleted original with 403 instead of NoSuchKey, and the
+        // resizer retries an event it should ignore. S3 makes that 404 check without an `s3:prefix`, so the
+        // permission cannot be narrowed to the kind's prefix; it lists key names only, never reads objects.
+        statement(
+            "ListUploadsSoAMissingOriginalIsNotFound",
+            &["s3:ListBucket"],
+            module_output(super::names::UPLOADS, "s3_bucket_arn"),
+        ),
     ];
     function(
         config,

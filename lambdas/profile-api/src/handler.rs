@@ -4,7 +4,7 @@
 //! | status | error | when |
 //! |---|---|---|
 //! | 400 | `malformed_json` | the body is not a JSON object of the expected fields |
-//! | 401 | `unauthorized` | no usable `sub` claim |
+//! | 401 | `unauthorized` | no usable `sub` claim, or not an access token (`token_use` ≠ `access`) |
 //! | 404 | `user_not_found` | no user has that `sub` |
 //! | 422 | `invalid_profile` | with `problems`: every broken rule (`display_name_blank`, `bio_too_long`, …) |
 //! | 503 | `database_unavailable` | the database could not be reached (logged; the URL never is) |
@@ -149,6 +149,7 @@ fn parse(
     })
 }
 
+/// The user the JWT authorizer verified (the contract's rules, the same as upload-url's).
 fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<String> {
     let claims = &request
         .request_context
@@ -157,8 +158,10 @@ fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<String> {
         .jwt
         .as_ref()?
         .claims;
-    let sub = claims.get("sub")?;
-    (!sub.is_empty() && sub.len() <= 128).then(|| sub.clone())
+    pipeline_contract::claims::verified_user(|name| claims.get(name).map(String::as_str))
+        .inspect_err(|why| tracing::info!(%why, "unauthorized"))
+        .ok()
+        .map(str::to_owned)
 }
 
 fn respond(status: u16, body: &impl Serialize) -> ApiGatewayV2httpResponse {

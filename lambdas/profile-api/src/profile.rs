@@ -55,6 +55,13 @@ impl UpdateRequest {
                 "no control characters (tabs, line breaks, …)".to_owned(),
             ));
         }
+        if display_name.chars().any(is_invisible) {
+            problems.push(problem(
+                "display_name",
+                "display_name_invisible_characters",
+                INVISIBLE_MESSAGE.to_owned(),
+            ));
+        }
 
         let bio = self.bio.unwrap_or_default();
         let bio = bio.trim();
@@ -75,6 +82,13 @@ impl UpdateRequest {
             ));
         }
 
+        if bio.chars().any(is_invisible) {
+            problems.push(problem(
+                "bio",
+                "bio_invisible_characters",
+                INVISIBLE_MESSAGE.to_owned(),
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -83,6 +97,27 @@ impl UpdateRequest {
             bio: (!bio.is_empty()).then(|| bio.to_owned()),
         })
     }
+}
+
+const INVISIBLE_MESSAGE: &str =
+    "no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and no \
+     zero-width spaces (U+200B, U+2060, U+FEFF)";
+
+/// Characters that change how the text around them is shown without being seen: bidi overrides and isolates
+/// reorder a name (another user's name, or `gnp.exe` shown as `exe.png`), zero-width spaces make two equal-looking
+/// names differ. ZWJ (U+200D) and ZWNJ (U+200C) are kept: emoji sequences and Persian or Indic spelling need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
 }
 
 fn problem(field: &'static str, code: &'static str, message: String) -> Problem {
@@ -127,6 +162,31 @@ mod tests {
             ["display_name_control_characters", "bio_control_characters"]
         );
         assert_eq!(codes(Some("Ada"), Some("two\nlines")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn issue_18_bidi_overrides_and_zero_width_spaces_are_refused() {
+        assert_eq!(
+            codes(Some("Ada\u{202E}gnp.exe"), Some("hi\u{200B}there")),
+            [
+                "display_name_invisible_characters",
+                "bio_invisible_characters"
+            ]
+        );
+        for c in [
+            '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert_eq!(
+                codes(Some(&format!("A{c}da")), None),
+                ["display_name_invisible_characters"],
+                "{c:?}"
+            );
+        }
+        // Emoji sequences (ZWJ) and Persian spelling (ZWNJ) stay valid.
+        assert_eq!(
+            codes(Some("👩\u{200D}💻 Ada"), Some("می\u{200C}خواهم")),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]

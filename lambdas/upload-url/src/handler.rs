@@ -133,7 +133,7 @@ impl UploadUrl {
     }
 }
 
-/// The `sub` claim from the JWT authorizer, if it is a usable key segment (Cognito subs are UUIDs).
+/// The user the JWT authorizer verified (the contract's rules: a usable `sub`, and an access token).
 fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<&str> {
     let claims = &request
         .request_context
@@ -142,13 +142,9 @@ fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<&str> {
         .jwt
         .as_ref()?
         .claims;
-    let sub = claims.get("sub")?.as_str();
-    let usable = !sub.is_empty()
-        && sub.len() <= 128
-        && sub
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    usable.then_some(sub)
+    pipeline_contract::claims::verified_user(|name| claims.get(name).map(String::as_str))
+        .inspect_err(|why| tracing::info!(%why, "unauthorized"))
+        .ok()
 }
 
 fn request_body(request: &ApiGatewayV2httpRequest) -> Result<Vec<u8>, RequestError> {

@@ -270,6 +270,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
             None => "PriceClass_100".to_owned(),
         },
     };
+    check_viewer_tls(&mut c, raw, stage, domain.is_some());
     let database = check_database(&mut c, &raw.database, &environment);
     let lambda = check_lambda(&mut c, &raw.lambda);
     let images = check_images(&mut c, raw.images.as_ref(), &avatar);
@@ -425,13 +426,23 @@ fn check_backend(c: &mut Checker, raw: &RawConfig, env: &Environment) -> Backend
                 );
             }
             let key = b.key.get_ref();
-            if key.is_empty() || key.starts_with('/') || !key.ends_with(".tfstate") {
+            // The key is also the resource of the CI roles' state permissions: `*` or `?` there would be an IAM
+            // wildcard (another environment's state), `${` a policy variable.
+            let iam_safe = key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+                && !key.contains("//")
+                && !key
+                    .split('/')
+                    .any(|segment| segment == "." || segment == "..");
+            if key.is_empty() || key.starts_with('/') || !key.ends_with(".tfstate") || !iam_safe {
                 c.report(
                     "config::backend_key",
                     b.key.span(),
                     format!("`backend.key` is \"{key}\""),
                     "not a state object key",
-                    "allowed: a relative key ending in `.tfstate`, e.g. \"avatar-pipeline/dev.tfstate\"",
+                    "allowed: a relative key of a-z A-Z 0-9 - _ . / ending in `.tfstate` (no `*`, `?` or `${`, which \
+                     IAM would read as wildcards or variables), e.g. \"avatar-pipeline/dev.tfstate\"",
                 );
             }
             let region = match &b.region {
@@ -1018,6 +1029,34 @@ fn check_plan_review(c: &mut Checker, p: &RawPlanReview) -> PlanReview {
     allow_destroy.sort();
     allow_destroy.dedup();
     PlanReview { allow_destroy }
+}
+
+/// CloudFront's own certificate (`*.cloudfront.net`) cannot be given a minimum TLS version, so it accepts TLS 1.0
+/// and 1.1; only a custom domain gets `TLSv1.2_2021`. A real environment without `[domain]` must say so.
+fn check_viewer_tls(c: &mut Checker, raw: &RawConfig, stage: Stage, has_domain: bool) {
+    let opted_out = raw.cdn.allow_default_certificate.as_ref();
+    match (stage, has_domain, opted_out) {
+        (Stage::Local, _, _) | (_, true, None) => {}
+        (_, false, Some(v)) if *v.get_ref() => {}
+        (_, false, _) => c.report(
+            "config::viewer_tls",
+            opted_out.map_or_else(|| raw.environment.stage.span(), |v| v.span()),
+            format!(
+                "stage \"{}\" has no `[domain]`, so CloudFront would serve over its default certificate",
+                stage.as_str()
+            ),
+            "TLS 1.0 and 1.1 accepted",
+            "add [domain] with assets, certificate_arn (us-east-1) and hosted_zone_id for TLSv1.2_2021, or accept \
+             TLS 1.0 on *.cloudfront.net explicitly with [cdn] allow_default_certificate = true",
+        ),
+        (_, true, Some(v)) => c.report(
+            "config::viewer_tls",
+            v.span(),
+            "`cdn.allow_default_certificate` is set, but `[domain]` gives the distribution its own certificate",
+            "has no effect",
+            "remove it",
+        ),
+    }
 }
 
 fn check_domain(c: &mut Checker, d: &RawDomain) -> Domain {
