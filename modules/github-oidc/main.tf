@@ -8,6 +8,9 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
+# The generated root's provider tags every resource with its project and environment; CloudFront distributions and
+# HTTP APIs cannot be named in an ARN before they exist, so those tags are what tells this environment's apart.
+data "aws_default_tags" "current" {}
 
 locals {
   issuer       = "token.actions.githubusercontent.com"
@@ -33,13 +36,18 @@ locals {
   bucket_arns      = [for b in var.bucket_names : "arn:${local.partition}:s3:::${b}"]
 
   # Everything the environment's modules create is named `<name_prefix>-...` (or under it).
-  functions   = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
-  roles       = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
-  queues      = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
-  log_groups  = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
-  apis        = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
-  cloudfront  = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
-  zone        = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
+  functions  = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
+  roles      = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
+  queues     = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
+  log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
+  apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
+  cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
+  zone       = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
+  # The tags that mark this environment's distributions and APIs (absent from a root without default tags).
+  owner_tags = { for k, v in data.aws_default_tags.current.tags : k => v if contains(["project", "environment"], k) }
+  # An HTTP API itself (`/apis/<10-character id>`), not its routes, integrations or authorizers: AWS does not
+  # pass an HTTP API's tags down to those, so a tag condition there would refuse this environment's own.
+  api_itself  = "arn:${local.partition}:apigateway:${local.region}::/apis/??????????"
   zone_change = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::change/*"]
 }
 
@@ -401,6 +409,43 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageCdn"
     actions   = ["cloudfront:*"]
     resources = local.cloudfront
+  }
+  # Another environment's or another team's distribution or API (one without this environment's project and
+  # environment tags) cannot be changed, retagged or deleted. A missing tag counts as different.
+  dynamic "statement" {
+    for_each = local.owner_tags
+    content {
+      sid       = "NoOtherDistributionsBy${title(statement.key)}"
+      effect    = "Deny"
+      actions   = ["cloudfront:AssociateAlias", "cloudfront:CreateInvalidation", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution"]
+      resources = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:ResourceTag/${statement.key}"
+        values   = [statement.value]
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = local.owner_tags
+    content {
+      sid       = "NoOtherApisBy${title(statement.key)}"
+      effect    = "Deny"
+      actions   = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:PUT"]
+      resources = [local.api_itself]
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:ResourceTag/${statement.key}"
+        values   = [statement.value]
+      }
+    }
+  }
+  # Retagging an API would get around the denies above; tags are set when the API is created, from the provider.
+  statement {
+    sid       = "NoApiRetagging"
+    effect    = "Deny"
+    actions   = ["apigateway:DELETE", "apigateway:POST", "apigateway:PUT"]
+    resources = ["arn:${local.partition}:apigateway:${local.region}::/tags/*"]
   }
   dynamic "statement" {
     for_each = var.hosted_zone_id == null ? [] : [1]

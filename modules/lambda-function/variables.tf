@@ -82,9 +82,10 @@ variable "permissions_boundary" {
 }
 
 variable "environment_variables" {
-  description = "Configuration passed to the handler. No secrets here: they are visible to anyone who can read the function."
+  description = "Configuration passed to the handler. No secrets here: they are visible to anyone who can read the function. Sensitive, so plans (and the PR plan comments made from them) show that it changed but not its values; the committed generated root shows them in the PR diff."
   type        = map(string)
   default     = {}
+  sensitive   = true
 }
 
 variable "policy_statements" {

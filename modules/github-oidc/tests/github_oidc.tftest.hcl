@@ -8,6 +8,9 @@ mock_provider "aws" {
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
   }
+  mock_data "aws_default_tags" {
+    defaults = { tags = { project = "cruddur", environment = "dev", managed-by = "avatar-pipeline-generator" } }
+  }
   # The documents' own JSON is built by the provider; the tests check the documents' arguments instead.
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
@@ -208,5 +211,35 @@ run "apply_role_is_bounded" {
   assert {
     condition     = aws_iam_policy.function_boundary.name == "cruddur-dev-function-boundary" && output.function_role_path == "/cruddur-dev/"
     error_message = "The boundary and the role path are named after the environment."
+  }
+}
+
+# Issue 18 finding 6: the apply role cannot change another environment's (or team's) distribution or API.
+run "apply_role_keeps_to_its_own_cdn_and_api" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for key, value in { project = "cruddur", environment = "dev" } : one([
+        for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "aws:ResourceTag/${key}" && c.test == "StringNotEquals"])
+        if s.sid == "NoOtherDistributionsBy${title(key)}" && s.effect == "Deny" && contains(s.actions, "cloudfront:UpdateDistribution") && contains(s.actions, "cloudfront:DeleteDistribution")
+      ]) == tolist([value])
+    ])
+    error_message = "Updating or deleting a distribution without this project's and environment's tags is denied."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, value in { project = "cruddur", environment = "dev" } : one([
+        for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "aws:ResourceTag/${key}"])
+        if s.sid == "NoOtherApisBy${title(key)}" && s.effect == "Deny" && s.resources == toset(["arn:aws:apigateway:us-east-1::/apis/??????????"]) && contains(s.actions, "apigateway:DELETE") && contains(s.actions, "apigateway:PATCH")
+      ]) == tolist([value])
+    ])
+    error_message = "Changing or deleting an HTTP API without this project's and environment's tags is denied."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NoApiRetagging"]) == "Deny"
+    error_message = "API tags cannot be rewritten to get around the tag conditions."
   }
 }

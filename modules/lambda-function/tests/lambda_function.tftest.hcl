@@ -124,3 +124,17 @@ run "vpc_needs_security_groups" {
 
   expect_failures = [var.vpc_security_group_ids]
 }
+
+# Issue 18 finding 6: the plan (and the PR comment made from it) must not print the environment's values.
+run "environment_values_stay_out_of_plans" {
+  command = plan
+
+  variables {
+    environment_variables = { ASSETS_BUCKET = "example-assets" }
+  }
+
+  assert {
+    condition     = issensitive(aws_lambda_function.this.environment[0].variables)
+    error_message = "The function's environment must be sensitive, so plans show (sensitive value)."
+  }
+}
