@@ -38,9 +38,12 @@ module "avatar_resize" {
       Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
     },
     {
-      Sid      = "WriteOutputs"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
+      Sid    = "WriteAndCheckOutputs"
+      Effect = "Allow"
+      Action = [
+        "s3:GetObject",
+        "s3:PutObject"
+      ]
       Resource = "${module.assets_bucket.s3_bucket_arn}/avatars/*"
     },
     {
@@ -50,10 +53,13 @@ module "avatar_resize" {
       Resource = module.cdn.cloudfront_distribution_arn
     },
     {
-      Sid      = "ListUploadsSoAMissingOriginalIsNotFound"
-      Effect   = "Allow"
-      Action   = "s3:ListBucket"
-      Resource = module.uploads_bucket.s3_bucket_arn
+      Sid    = "ListSoAMissingKeyIsNotFound"
+      Effect = "Allow"
+      Action = "s3:ListBucket"
+      Resource = [
+        module.uploads_bucket.s3_bucket_arn,
+        module.assets_bucket.s3_bucket_arn
+      ]
     }
   ]
 }
@@ -70,13 +76,15 @@ module "upload_url" {
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
-    ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
-    AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/avatars"
-    AVATAR_EXTENSION      = "jpg"
-    MAX_UPLOAD_BYTES      = "5242880"
-    ORIGINALS_PREFIX      = "avatars/original/"
-    UPLOADS_BUCKET        = "cruddur-dev-avatar-uploads"
-    URL_TTL_SECONDS       = "300"
+    ALLOWED_CONTENT_TYPES     = "image/jpeg,image/png,image/webp"
+    AVATAR_BASE_URL           = "${module.cdn.cloudfront_base_url}/avatars"
+    AVATAR_EXTENSION          = "jpg"
+    MAX_UPLOAD_BYTES          = "5242880"
+    ORIGINALS_PREFIX          = "avatars/original/"
+    UPLOADS_BUCKET            = "cruddur-dev-avatar-uploads"
+    UPLOADS_PER_USER_PER_HOUR = "30"
+    UPLOAD_QUOTA_TABLE        = module.upload_quota.table_name
+    URL_TTL_SECONDS           = "300"
   }
   policy_statements = [
     {
@@ -84,6 +92,12 @@ module "upload_url" {
       Effect   = "Allow"
       Action   = "s3:PutObject"
       Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+    },
+    {
+      Sid      = "CountUploadUrlsPerUser"
+      Effect   = "Allow"
+      Action   = "dynamodb:UpdateItem"
+      Resource = module.upload_quota.table_arn
     }
   ]
 }
@@ -126,9 +140,12 @@ module "banner_resize" {
       Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
     },
     {
-      Sid      = "WriteOutputs"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
+      Sid    = "WriteAndCheckOutputs"
+      Effect = "Allow"
+      Action = [
+        "s3:GetObject",
+        "s3:PutObject"
+      ]
       Resource = "${module.assets_bucket.s3_bucket_arn}/banners/*"
     },
     {
@@ -138,10 +155,13 @@ module "banner_resize" {
       Resource = module.cdn.cloudfront_distribution_arn
     },
     {
-      Sid      = "ListUploadsSoAMissingOriginalIsNotFound"
-      Effect   = "Allow"
-      Action   = "s3:ListBucket"
-      Resource = module.uploads_bucket.s3_bucket_arn
+      Sid    = "ListSoAMissingKeyIsNotFound"
+      Effect = "Allow"
+      Action = "s3:ListBucket"
+      Resource = [
+        module.uploads_bucket.s3_bucket_arn,
+        module.assets_bucket.s3_bucket_arn
+      ]
     }
   ]
 }
@@ -158,13 +178,15 @@ module "banner_upload_url" {
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
-    ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
-    AVATAR_BASE_URL       = "${module.cdn.cloudfront_base_url}/banners"
-    AVATAR_EXTENSION      = "jpg"
-    MAX_UPLOAD_BYTES      = "5242880"
-    ORIGINALS_PREFIX      = "banners/original/"
-    UPLOADS_BUCKET        = "cruddur-dev-avatar-uploads"
-    URL_TTL_SECONDS       = "300"
+    ALLOWED_CONTENT_TYPES     = "image/jpeg,image/png,image/webp"
+    AVATAR_BASE_URL           = "${module.cdn.cloudfront_base_url}/banners"
+    AVATAR_EXTENSION          = "jpg"
+    MAX_UPLOAD_BYTES          = "5242880"
+    ORIGINALS_PREFIX          = "banners/original/"
+    UPLOADS_BUCKET            = "cruddur-dev-avatar-uploads"
+    UPLOADS_PER_USER_PER_HOUR = "30"
+    UPLOAD_QUOTA_TABLE        = module.upload_quota.table_name
+    URL_TTL_SECONDS           = "300"
   }
   policy_statements = [
     {
@@ -172,6 +194,12 @@ module "banner_upload_url" {
       Effect   = "Allow"
       Action   = "s3:PutObject"
       Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+    },
+    {
+      Sid      = "CountUploadUrlsPerUser"
+      Effect   = "Allow"
+      Action   = "dynamodb:UpdateItem"
+      Resource = module.upload_quota.table_arn
     }
   ]
 }

@@ -79,6 +79,11 @@ module "image_triggers" {
   }
 }
 
+module "upload_quota" {
+  source     = "../../modules/upload-quota"
+  table_name = "cruddur-dev-upload-quota"
+}
+
 moved {
   from = module.avatar_resize_trigger.aws_lambda_permission.this
   to   = module.image_triggers.aws_lambda_permission.this["avatar"]

@@ -13,6 +13,7 @@ provider "aws" {
     apigatewayv2   = var.aws_endpoint
     cloudfront     = var.aws_endpoint
     cloudwatchlogs = var.aws_endpoint
+    dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
     lambda         = var.aws_endpoint
     route53        = var.aws_endpoint

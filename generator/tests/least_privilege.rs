@@ -59,7 +59,18 @@ fn issue_4_upload_url_may_only_put_originals() {
         else {
             panic!("policy_statements is not a list");
         };
-        assert_eq!(statements.len(), 1, "{env}: {statements:?}");
+        // Presign originals, and (issue 18 finding 5) count the user's upload URLs in the quota table only.
+        assert_eq!(statements.len(), 2, "{env}: {statements:?}");
+        assert_eq!(
+            field(&statements[1], "Action"),
+            Some(&Expression::from("dynamodb:UpdateItem")),
+            "{env}"
+        );
+        assert_eq!(
+            field(&statements[1], "Resource").map(ToString::to_string),
+            Some("module.upload_quota.table_arn".to_owned()),
+            "{env}"
+        );
         let statement = &statements[0];
         assert_eq!(
             field(statement, "Effect"),
@@ -194,7 +205,7 @@ fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
                 .collect()
         };
         let upload = resources(&names.upload_module);
-        assert_eq!(upload.len(), 1, "{}: {upload:?}", kind.name);
+        assert_eq!(upload.len(), 2, "{}: {upload:?}", kind.name);
         assert!(
             upload[0].ends_with(&format!("/{}*\"", kind.originals_prefix)),
             "{upload:?}"
@@ -209,10 +220,16 @@ fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
                 && resize[1].ends_with(&format!("/{}*\"", kind.output_prefix)),
             "{resize:?}"
         );
-        // Issue 18 finding 6: the uploads bucket itself, so a deleted original answers NoSuchKey on AWS.
+        // Issue 18 findings 5 and 6: the two buckets themselves (ListBucket), so a deleted original or a first
+        // output answers 404 on AWS, not 403.
         assert_eq!(
-            resize.last().map(String::as_str),
-            Some("module.uploads_bucket.s3_bucket_arn"),
+            resize
+                .last()
+                .map(|r| r.split_whitespace().collect::<String>()),
+            Some(
+                "[module.uploads_bucket.s3_bucket_arn,module.assets_bucket.s3_bucket_arn]"
+                    .to_owned()
+            ),
             "{resize:?}"
         );
         for other in config.images.iter().filter(|o| o.name != kind.name) {

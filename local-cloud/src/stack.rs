@@ -131,12 +131,22 @@ impl Stack {
             if let Some(base) = upload_env.get_mut("AVATAR_BASE_URL") {
                 *base = rebase(base, &cdn_url);
             }
+            let settings = upload_url::settings::Settings::from_lookup(lookup(&upload_env))
+                .map_err(|err| {
+                    anyhow!("{} settings from the state: {err}", names.upload_function)
+                })?;
+            // The per-user counters live in the table Terraform created in moto.
+            let quota = settings
+                .quota
+                .clone()
+                .map(|settings| upload_url::quota::Quota {
+                    settings,
+                    dynamodb: aws_sdk_dynamodb::Client::new(&moto_sdk),
+                });
             let upload = UploadUrl {
-                settings: upload_url::settings::Settings::from_lookup(lookup(&upload_env))
-                    .map_err(|err| {
-                        anyhow!("{} settings from the state: {err}", names.upload_function)
-                    })?,
+                settings,
                 s3: upload_url::s3_client(&s3rver_sdk),
+                quota,
             };
             let main = kind.main_output();
             images.push(PageImage {

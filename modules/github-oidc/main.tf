@@ -39,6 +39,7 @@ locals {
   functions  = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
   roles      = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
   queues     = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
+  tables     = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
   log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
   apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
   cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
@@ -137,6 +138,11 @@ data "aws_iam_policy_document" "plan" {
     resources = [local.queues]
   }
   statement {
+    sid       = "ReadTables"
+    actions   = ["dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
+    resources = [local.tables]
+  }
+  statement {
     sid       = "ReadLogGroups"
     actions   = ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"]
     resources = concat(local.log_groups, ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group::log-stream:"])
@@ -199,6 +205,11 @@ data "aws_iam_policy_document" "function_boundary" {
     sid       = "SendFailedEvents"
     actions   = ["sqs:SendMessage"]
     resources = [local.queues]
+  }
+  statement {
+    sid       = "CountUploadUrls"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [local.tables]
   }
   statement {
     sid       = "InvalidateTheCdn"
@@ -389,6 +400,12 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageQueues"
     actions   = ["sqs:*"]
     resources = [local.queues]
+  }
+  # The tables' settings, never their items.
+  statement {
+    sid       = "ManageTables"
+    actions   = ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTable", "dynamodb:UpdateTimeToLive"]
+    resources = [local.tables]
   }
   statement {
     sid       = "ManageLogGroups"

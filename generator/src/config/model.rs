@@ -79,6 +79,8 @@ pub struct Upload {
     pub content_types: Vec<ContentType>,
     pub url_ttl_seconds: u32,
     pub expire_originals_after_days: u32,
+    /// Upload URLs one user may get per hour, over all image kinds (a DynamoDB counter per user and hour).
+    pub uploads_per_user_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

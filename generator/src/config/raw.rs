@@ -78,6 +78,7 @@ pub struct RawUpload {
     pub content_types: S<Vec<Spanned<String>>>,
     pub url_ttl_seconds: S<i64>,
     pub expire_originals_after_days: S<i64>,
+    pub uploads_per_user_per_hour: S<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -76,9 +76,10 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
             &["s3:GetObject", "s3:PutObjectTagging"],
             object_arn(super::names::UPLOADS, &kind.originals_prefix),
         ),
+        // GetObject for the HEAD that finds outputs already made from the same upload (a reused URL).
         statement(
-            "WriteOutputs",
-            &["s3:PutObject"],
+            "WriteAndCheckOutputs",
+            &["s3:GetObject", "s3:PutObject"],
             object_arn(super::names::ASSETS, &kind.output_prefix),
         ),
         statement(
@@ -86,13 +87,16 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
             &["cloudfront:CreateInvalidation"],
             module_output(super::names::CDN, "cloudfront_distribution_arn"),
         ),
-        // Without it S3 answers a GetObject of a deleted original with 403 instead of NoSuchKey, and the
-        // resizer retries an event it should ignore. S3 makes that 404 check without an `s3:prefix`, so the
-        // permission cannot be narrowed to the kind's prefix; it lists key names only, never reads objects.
+        // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead
+        // of 404, and the resizer retries an event it should ignore. S3 makes that check without an `s3:prefix`,
+        // so it cannot be narrowed to the kind's prefixes; it lists key names only, never reads objects.
         statement(
-            "ListUploadsSoAMissingOriginalIsNotFound",
+            "ListSoAMissingKeyIsNotFound",
             &["s3:ListBucket"],
-            module_output(super::names::UPLOADS, "s3_bucket_arn"),
+            Expression::Array(vec![
+                module_output(super::names::UPLOADS, "s3_bucket_arn"),
+                module_output(super::names::ASSETS, "s3_bucket_arn"),
+            ]),
         ),
     ];
     function(
@@ -130,18 +134,33 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
             string(config.upload.max_bytes.to_string()),
         ),
         ("ORIGINALS_PREFIX", string(&kind.originals_prefix)),
+        (
+            "UPLOAD_QUOTA_TABLE",
+            module_output(names::UPLOAD_QUOTA, "table_name"),
+        ),
         ("UPLOADS_BUCKET", string(&config.buckets.uploads)),
+        (
+            "UPLOADS_PER_USER_PER_HOUR",
+            string(config.upload.uploads_per_user_per_hour.to_string()),
+        ),
         (
             "URL_TTL_SECONDS",
             string(config.upload.url_ttl_seconds.to_string()),
         ),
     ]);
     // Presigning signs with the function's own credentials, so the role needs the permission the URL grants.
-    let policy = vec![statement(
-        "PresignOriginalUploads",
-        &["s3:PutObject"],
-        object_arn(super::names::UPLOADS, &kind.originals_prefix),
-    )];
+    let policy = vec![
+        statement(
+            "PresignOriginalUploads",
+            &["s3:PutObject"],
+            object_arn(super::names::UPLOADS, &kind.originals_prefix),
+        ),
+        statement(
+            "CountUploadUrlsPerUser",
+            &["dynamodb:UpdateItem"],
+            module_output(names::UPLOAD_QUOTA, "table_arn"),
+        ),
+    ];
     function(
         config,
         &names.upload_module,

@@ -1,5 +1,5 @@
-//! `storage.tf`: the private uploads and assets buckets, and the S3 event that runs the resizer on each new
-//! original. CORS origins come from the same config list as the HTTP API's.
+//! `storage.tf`: the private uploads and assets buckets, the S3 event that runs the resizer on each new
+//! original, and the table of per-user upload counters. CORS origins come from the same config list as the HTTP API's.
 
 use hcl::Body;
 
@@ -130,10 +130,21 @@ pub fn body(config: &Config) -> Body {
         ]
     });
 
+    // One counter per user and hour, shared by every kind's upload function (`upload.uploads_per_user_per_hour`).
+    let quota = module_block(
+        names::UPLOAD_QUOTA,
+        "upload-quota",
+        vec![(
+            "table_name",
+            string(format!("{}-upload-quota", config.name_prefix())),
+        )],
+    );
+
     Body::builder()
         .add_block(uploads)
         .add_block(assets)
         .add_block(trigger)
+        .add_block(quota)
         .add_blocks(moved.into_iter().flatten().map(|(from, to)| {
             hcl::Block::builder("moved")
                 .add_attribute(("from", from))

@@ -11,6 +11,7 @@ const EMULATED_SERVICES: &[&str] = &[
     "apigatewayv2",
     "cloudfront",
     "cloudwatchlogs",
+    "dynamodb",
     "iam",
     "lambda",
     "route53",

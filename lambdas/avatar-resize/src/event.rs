@@ -12,6 +12,8 @@ pub struct NewObject {
     pub size: Option<u64>,
     /// S3's per-key ordering token; used to make the invalidation request idempotent.
     pub sequencer: Option<String>,
+    /// The object's ETag (without quotes): the same bytes PUT again through a reused URL have the same one.
+    pub etag: Option<String>,
 }
 
 /// The records of `event`, in order; a record without a bucket or a key (or with a key that is not UTF-8 once
@@ -34,9 +36,21 @@ pub fn new_objects(event: &S3Event) -> Vec<Result<NewObject, String>> {
                 key,
                 size: record.s3.object.size.and_then(|s| u64::try_from(s).ok()),
                 sequencer: record.s3.object.sequencer.clone(),
+                etag: record
+                    .s3
+                    .object
+                    .e_tag
+                    .as_deref()
+                    .map(unquoted)
+                    .filter(|e| !e.is_empty()),
             })
         })
         .collect()
+}
+
+/// An ETag as events carry it (`abc`) and as GetObject returns it (`"abc"`) compare equal once unquoted.
+pub fn unquoted(etag: &str) -> String {
+    etag.trim_matches('"').to_owned()
 }
 
 /// S3 event keys are form-encoded: `+` is a space, then `%XX` escapes.

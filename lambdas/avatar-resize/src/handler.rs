@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{Tag, Tagging};
 use lambda_runtime::Diagnostic;
 use serde::Serialize;
 
-use crate::event::{new_objects, NewObject};
+use crate::event::{new_objects, unquoted, NewObject};
 use crate::imaging::{self, Rejection};
 use crate::settings::Settings;
 
@@ -20,6 +20,9 @@ use crate::settings::Settings;
 pub const STATUS_TAG: &str = "avatar-status";
 /// Tag naming why an original was rejected (a [`Rejection::code`]).
 pub const REASON_TAG: &str = "avatar-reason";
+/// User metadata on the main output: the ETag of the original it was made from. The main output is written last,
+/// so its presence means the whole set was written from that original.
+pub const SOURCE_ETAG_METADATA: &str = "source-etag";
 
 /// Everything a handler needs, built once per cold start.
 pub struct Resizer {
@@ -132,8 +135,20 @@ impl Resizer {
                 .reject(object, Rejection::TooLarge { size, limit }, Some(size))
                 .await;
         }
-        let bytes = match self.read_bounded(object).await? {
-            Read::Bytes(bytes) => bytes,
+        // A presigned URL can be reused until it expires, and S3 redelivers events: the same bytes again (same
+        // ETag) as the current outputs were made from cost one HEAD, not a download and a decode.
+        if let Some(etag) = object.etag.as_deref() {
+            if self.made_from(user_id, etag).await {
+                let why = format!("the outputs are already made from this upload (ETag {etag})");
+                tracing::info!(key = object.key, why, "ignored");
+                return Ok(Outcome::Ignored {
+                    key: object.key.clone(),
+                    why,
+                });
+            }
+        }
+        let (bytes, source_etag) = match self.read_bounded(object).await? {
+            Read::Bytes(bytes, etag) => (bytes, etag),
             Read::TooLarge(size) => {
                 return self
                     .reject(object, Rejection::TooLarge { size, limit }, Some(size))
@@ -163,15 +178,20 @@ impl Resizer {
         let output_len: usize = encoded.iter().map(|(_, image)| image.bytes.len()).sum();
         let source = encoded.first().map(|(_, image)| image.source);
         // S3 has no multi-object transaction; a failed write fails the invocation, and the retry rewrites the
-        // whole set (the pipeline is deterministic, so rewritten outputs are byte-identical).
-        for (output_key, image) in encoded {
-            self.s3
+        // whole set (the pipeline is deterministic, so rewritten outputs are byte-identical). The main output goes
+        // last with the original's ETag, so it marks a complete set for `made_from`.
+        for (output_key, image) in encoded.into_iter().rev() {
+            let mut put = self
+                .s3
                 .put_object()
                 .bucket(&self.settings.assets_bucket)
                 .key(&output_key)
                 .content_type(image.format.content_type())
-                .cache_control(&kind.cache_control)
-                .body(ByteStream::from(image.bytes))
+                .cache_control(&kind.cache_control);
+            if let Some(etag) = &source_etag {
+                put = put.metadata(SOURCE_ETAG_METADATA, etag);
+            }
+            put.body(ByteStream::from(image.bytes))
                 .send()
                 .await
                 .map_err(|err| TransientError::Write {
@@ -205,6 +225,29 @@ impl Resizer {
         })
     }
 
+    /// Whether the kind's main output was made from the original with this ETag. Any failure (no output yet, no
+    /// permission, a throttle) answers no: processing again is always safe, only slower.
+    async fn made_from(&self, user_id: &str, etag: &str) -> bool {
+        let Some(main) = self.settings.kind.outputs.first() else {
+            return false;
+        };
+        let key = self.settings.kind.output_key(user_id, main);
+        match self
+            .s3
+            .head_object()
+            .bucket(&self.settings.assets_bucket)
+            .key(&key)
+            .send()
+            .await
+        {
+            Ok(head) => head
+                .metadata()
+                .and_then(|m| m.get(SOURCE_ETAG_METADATA))
+                .is_some_and(|stored| *stored == unquoted(etag)),
+            Err(_) => false,
+        }
+    }
+
     /// Downloads the original, refusing to hold more than `max_input_bytes` of it in memory.
     async fn read_bounded(&self, object: &NewObject) -> Result<Read, TransientError> {
         let limit = self.settings.max_input_bytes;
@@ -233,6 +276,7 @@ impl Resizer {
         if let Some(size) = declared.filter(|&size| size > limit) {
             return Ok(Read::TooLarge(size));
         }
+        let etag = response.e_tag().map(unquoted);
         let mut body = response.body;
         let mut bytes = Vec::with_capacity(declared.unwrap_or(0) as usize);
         while let Some(chunk) = body
@@ -245,7 +289,7 @@ impl Resizer {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Read::Bytes(bytes))
+        Ok(Read::Bytes(bytes, etag))
     }
 
     async fn reject(
@@ -353,7 +397,8 @@ impl Resizer {
 }
 
 enum Read {
-    Bytes(Vec<u8>),
+    /// The original and its ETag.
+    Bytes(Vec<u8>, Option<String>),
     TooLarge(u64),
     Gone,
 }

@@ -135,8 +135,10 @@ fn corpus(name: &str) -> Vec<u8> {
 }
 
 impl Fixture {
-    async fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
-        self.resizer
+    /// Returns the object's ETag, unquoted as events carry it.
+    async fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) -> String {
+        let put = self
+            .resizer
             .s3
             .put_object()
             .bucket(bucket)
@@ -145,6 +147,7 @@ impl Fixture {
             .send()
             .await
             .unwrap();
+        put.e_tag().unwrap_or_default().trim_matches('"').to_owned()
     }
 
     async fn get(
@@ -381,6 +384,56 @@ async fn a_retried_event_writes_the_same_bytes() {
     let (second, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
 
     assert_eq!(first, second);
+}
+
+/// Issue 18 finding 5: a presigned URL can be reused until it expires. The same bytes PUT again (same ETag) are
+/// not downloaded or decoded again; different bytes are processed.
+#[tokio::test]
+async fn the_same_upload_again_is_not_reprocessed_but_a_changed_one_is() {
+    let f = fixture(false).await;
+    let key = "avatars/original/user-7";
+    let first = corpus("orientation_6.jpg");
+    let event_for = |bytes: &[u8], etag: &str| {
+        let mut event = event(key, bytes.len());
+        event.records[0].s3.object.e_tag = Some(etag.to_owned());
+        event
+    };
+    let outcome = |outcomes: Vec<Outcome>| match outcomes.as_slice() {
+        [Outcome::Written { .. }] => "written",
+        [Outcome::Ignored { why, .. }] if why.contains("already made from this upload") => {
+            "skipped"
+        }
+        other => panic!("{other:?}"),
+    };
+
+    let etag = f.put(UPLOADS, key, first.clone()).await;
+    let handle = |event| f.resizer.handle(event);
+    assert_eq!(
+        outcome(handle(event_for(&first, &etag)).await.unwrap()),
+        "written"
+    );
+    // The event again (S3 redelivers), then the same bytes through the same URL: one HEAD each, no decode.
+    assert_eq!(
+        outcome(handle(event_for(&first, &etag)).await.unwrap()),
+        "skipped"
+    );
+    let again = f.put(UPLOADS, key, first.clone()).await;
+    assert_eq!(again, etag);
+    assert_eq!(
+        outcome(handle(event_for(&first, &again)).await.unwrap()),
+        "skipped"
+    );
+    let (before, _, _) = f.get(ASSETS, "avatars/user-7.jpg").await.unwrap();
+
+    let changed = corpus("orientation_1.jpg");
+    let new_etag = f.put(UPLOADS, key, changed.clone()).await;
+    assert_ne!(new_etag, etag);
+    assert_eq!(
+        outcome(handle(event_for(&changed, &new_etag)).await.unwrap()),
+        "written"
+    );
+    let (after, _, _) = f.get(ASSETS, "avatars/user-7.jpg").await.unwrap();
+    assert_ne!(before, after, "the changed upload replaced the avatar");
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use base64::Engine;
 use serde::Serialize;
 
+use crate::quota::{Allowance, Quota};
 use crate::request::{self, RequestError, UploadRequest};
 use crate::settings::Settings;
 
@@ -19,6 +20,8 @@ use crate::settings::Settings;
 pub struct UploadUrl {
     pub settings: Settings,
     pub s3: aws_sdk_s3::Client,
+    /// The per-user budget (from `settings.quota`); `None` counts nothing.
+    pub quota: Option<Quota>,
 }
 
 /// The 200 body.
@@ -72,6 +75,31 @@ impl UploadUrl {
             Ok(upload) => upload,
             Err(err) => return error(err.status(), err.code(), err.to_string()),
         };
+        if let Some(quota) = &self.quota {
+            match quota.take(sub, now).await {
+                Ok(Allowance::Granted) => {}
+                Ok(Allowance::Exhausted { retry_after }) => {
+                    tracing::info!(sub, retry_after, "per-user upload budget spent");
+                    let mut response = error(
+                        429,
+                        "too_many_uploads",
+                        format!(
+                            "at most {} upload URLs per hour; try again in {retry_after} s",
+                            quota.settings.per_hour
+                        ),
+                    );
+                    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                        response.headers.insert("retry-after", value);
+                    }
+                    return response;
+                }
+                // Open on a counter failure: the route's own throttle still bounds every user together, and a
+                // DynamoDB hiccup should not stop avatar changes.
+                Err(err) => {
+                    tracing::error!(sub, error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err), "upload quota unavailable; allowed")
+                }
+            }
+        }
         if upload.content_length.is_none() {
             tracing::info!(
                 sub,

@@ -3,10 +3,12 @@
 //! - [`settings`]: configuration from the environment variables that the generator emits.
 //! - [`request`]: the JSON body (new and reference-app forms) and its validation.
 //! - [`handler`]: claims → key → presigned URL → JSON response; every error is JSON with a stable code.
+//! - [`quota`]: the per-user hourly budget of upload URLs (a DynamoDB counter).
 //!
 //! The JWT is verified by the HTTP API's authorizer before this function runs; CORS is the HTTP API's too.
 
 pub mod handler;
+pub mod quota;
 pub mod request;
 pub mod settings;
 

@@ -16,6 +16,8 @@ pub struct Settings {
     pub avatar_base_url: String,
     /// Extension of processed avatars (`jpg`).
     pub avatar_extension: String,
+    /// The per-user budget; `None` only where no table exists (unit tests). The generator always sets it.
+    pub quota: Option<crate::quota::QuotaSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +50,8 @@ impl Settings {
         let ttl = required("URL_TTL_SECONDS");
         let avatar_base_url = required("AVATAR_BASE_URL");
         let avatar_extension = required("AVATAR_EXTENSION");
+        let quota_table = required("UPLOAD_QUOTA_TABLE");
+        let per_hour = required("UPLOADS_PER_USER_PER_HOUR");
 
         let max_upload_bytes = max_bytes.and_then(|v| match v.trim().parse::<u64>() {
             Ok(n) if n >= 1 => Some(n),
@@ -83,6 +87,16 @@ impl Settings {
                 None => Some(types),
             }
         });
+        let per_hour = per_hour.and_then(|v| match v.trim().parse::<u32>() {
+            Ok(n) if (1..=crate::quota::MAX_PER_HOUR).contains(&n) => Some(n),
+            _ => {
+                problems.push(format!(
+                    "UPLOADS_PER_USER_PER_HOUR is {v:?}; allowed: 1..={}",
+                    crate::quota::MAX_PER_HOUR
+                ));
+                None
+            }
+        });
         if let Some(prefix) = originals_prefix.as_deref().filter(|p| !p.ends_with('/')) {
             problems.push(format!(
                 "ORIGINALS_PREFIX is {prefix:?}; it must end with '/'"
@@ -104,20 +118,29 @@ impl Settings {
             url_ttl,
             avatar_base_url,
             avatar_extension,
+            quota_table,
+            per_hour,
         ) {
-            (Some(b), Some(p), Some(t), Some(m), Some(ttl), Some(url), Some(ext))
-                if problems.is_empty() =>
-            {
-                Ok(Settings {
-                    uploads_bucket: b,
-                    originals_prefix: p,
-                    allowed_content_types: t,
-                    max_upload_bytes: m,
-                    url_ttl: ttl,
-                    avatar_base_url: url.trim_end_matches('/').to_owned(),
-                    avatar_extension: ext,
-                })
-            }
+            (
+                Some(b),
+                Some(p),
+                Some(t),
+                Some(m),
+                Some(ttl),
+                Some(url),
+                Some(ext),
+                Some(table),
+                Some(per_hour),
+            ) if problems.is_empty() => Ok(Settings {
+                uploads_bucket: b,
+                originals_prefix: p,
+                allowed_content_types: t,
+                max_upload_bytes: m,
+                url_ttl: ttl,
+                avatar_base_url: url.trim_end_matches('/').to_owned(),
+                avatar_extension: ext,
+                quota: Some(crate::quota::QuotaSettings { table, per_hour }),
+            }),
             _ => Err(SettingsError { problems }),
         }
     }
@@ -142,6 +165,8 @@ mod tests {
             ("ORIGINALS_PREFIX", "avatars/original/"),
             ("UPLOADS_BUCKET", "cruddur-dev-avatar-uploads"),
             ("URL_TTL_SECONDS", "300"),
+            ("UPLOAD_QUOTA_TABLE", "cruddur-dev-upload-quota"),
+            ("UPLOADS_PER_USER_PER_HOUR", "30"),
         ])
     }
 
@@ -157,6 +182,13 @@ mod tests {
             ["image/jpeg", "image/png", "image/webp"]
         );
         assert_eq!(settings.url_ttl, Duration::from_secs(300));
+        assert_eq!(
+            settings.quota,
+            Some(crate::quota::QuotaSettings {
+                table: "cruddur-dev-upload-quota".to_owned(),
+                per_hour: 30
+            })
+        );
     }
 
     #[test]

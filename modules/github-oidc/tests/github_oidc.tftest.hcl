@@ -243,3 +243,27 @@ run "apply_role_keeps_to_its_own_cdn_and_api" {
     error_message = "API tags cannot be rewritten to get around the tag conditions."
   }
 }
+
+# Issue 18 finding 5: CI manages the upload-quota table's settings, never its items (users' ids and counts).
+run "apply_role_manages_tables_not_items" {
+  command = apply
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ManageTables"]) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/cruddur-dev-*"])
+    error_message = "Only this environment's tables."
+  }
+
+  assert {
+    condition = length(flatten([
+      for s in data.aws_iam_policy_document.apply.statement : [
+        for a in s.actions : a if s.effect != "Deny" && contains(["dynamodb:*", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"], a)
+      ]
+    ])) == 0
+    error_message = "The apply role reads or writes no table items."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.function_boundary.statement : s.actions if s.sid == "CountUploadUrls"]) == toset(["dynamodb:UpdateItem"])
+    error_message = "The boundary lets functions count uploads (UpdateItem) and nothing else on the tables."
+  }
+}

@@ -1225,6 +1225,13 @@ fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
             365,
             7,
         ),
+        uploads_per_user_per_hour: c.int(
+            "upload.uploads_per_user_per_hour",
+            &u.uploads_per_user_per_hour,
+            1,
+            i64::from(pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR),
+            30,
+        ),
     }
 }
 

@@ -14,9 +14,17 @@ async fn main() -> Result<(), Error> {
     let settings =
         Settings::from_env().inspect_err(|err| tracing::error!(%err, "cold start failed"))?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let quota = settings
+        .quota
+        .clone()
+        .map(|settings| upload_url::quota::Quota {
+            settings,
+            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
+        });
     let handler = UploadUrl {
         settings,
         s3: upload_url::s3_client(&sdk),
+        quota,
     };
     let handler = &handler;
     lambda_runtime::run(service_fn(

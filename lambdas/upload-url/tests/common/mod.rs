@@ -45,6 +45,7 @@ pub fn settings(bucket: &str) -> Settings {
         url_ttl: Duration::from_secs(300),
         avatar_base_url: "https://d111111abcdef8.cloudfront.net/avatars".to_owned(),
         avatar_extension: "jpg".to_owned(),
+        quota: None,
     }
 }
 
@@ -54,6 +55,7 @@ pub fn handler(endpoint: &str, bucket: &str, access_key: &str, secret: &str) -> 
     UploadUrl {
         settings: settings(bucket),
         s3: upload_url::s3_client(&sdk),
+        quota: None,
     }
 }
 

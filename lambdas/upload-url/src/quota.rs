@@ -1,0 +1,90 @@
+//! A per-user budget of upload URLs: one DynamoDB item per user and hour, counted with a conditional update, so
+//! one token at 60 requests a second cannot use the route's shared throttle (and the decodes behind it) for
+//! everyone else. The API's route throttle stays as the ceiling for all users together.
+//!
+//! Why DynamoDB and not a counter on the user's row: this function has no database connection (no VPC, no
+//! connection set-up per cold start), and one on-demand write per request is the whole cost (about $0.63 per
+//! million requests in us-east-1, late 2025) with items expiring by TTL. A fixed hour window allows up to twice the
+//! limit across a window boundary; that is enough to stop a flood and needs one write instead of two.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+const WINDOW_SECONDS: u64 = 3600;
+
+/// The most the generator accepts for `upload.uploads_per_user_per_hour`.
+pub const MAX_PER_HOUR: u32 = pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR;
+
+/// Where the counters live and how many URLs a user gets per hour (`UPLOAD_QUOTA_TABLE`,
+/// `UPLOADS_PER_USER_PER_HOUR`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaSettings {
+    pub table: String,
+    pub per_hour: u32,
+}
+
+pub struct Quota {
+    pub settings: QuotaSettings,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+}
+
+/// The answer for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Granted,
+    /// The user's budget for this hour is spent; it renews in `retry_after` seconds.
+    Exhausted {
+        retry_after: u64,
+    },
+}
+
+impl Quota {
+    /// Counts one request of `sub` at `now` against its hour.
+    pub async fn take(
+        &self,
+        sub: &str,
+        now: SystemTime,
+    ) -> Result<Allowance, SdkError<UpdateItemError>> {
+        let seconds = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let window = seconds / WINDOW_SECONDS;
+        let window_end = (window + 1) * WINDOW_SECONDS;
+        let result = self
+            .dynamodb
+            .update_item()
+            .table_name(&self.settings.table)
+            .key("pk", AttributeValue::S(format!("{sub}#{window}")))
+            .update_expression("ADD #count :one SET #expires = if_not_exists(#expires, :expires)")
+            .condition_expression("attribute_not_exists(#count) OR #count < :limit")
+            .expression_attribute_names("#count", "uploads")
+            .expression_attribute_names("#expires", "expires_at")
+            .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
+            .expression_attribute_values(
+                ":limit",
+                AttributeValue::N(self.settings.per_hour.to_string()),
+            )
+            // Kept a window past its end, then DynamoDB's TTL deletes it.
+            .expression_attribute_values(
+                ":expires",
+                AttributeValue::N((window_end + WINDOW_SECONDS).to_string()),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Allowance::Granted),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(Allowance::Exhausted {
+                    retry_after: window_end.saturating_sub(seconds).max(1),
+                })
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
