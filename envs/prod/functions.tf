@@ -8,7 +8,6 @@ module "avatar_resize" {
   architecture           = "arm64"
   memory_mb              = 1024
   timeout_seconds        = 30
-  reserved_concurrency   = 50
   log_retention_days     = 365
   async_failure_queue    = true
   maximum_retry_attempts = 2
@@ -73,7 +72,6 @@ module "upload_url" {
   architecture         = "arm64"
   memory_mb            = 256
   timeout_seconds      = 5
-  reserved_concurrency = 20
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
@@ -112,7 +110,6 @@ module "banner_resize" {
   architecture           = "arm64"
   memory_mb              = 1024
   timeout_seconds        = 30
-  reserved_concurrency   = 50
   log_retention_days     = 365
   async_failure_queue    = true
   maximum_retry_attempts = 2
@@ -177,7 +174,6 @@ module "banner_upload_url" {
   architecture         = "arm64"
   memory_mb            = 256
   timeout_seconds      = 5
-  reserved_concurrency = 20
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
@@ -216,7 +212,6 @@ module "profile_api" {
   architecture         = "arm64"
   memory_mb            = 256
   timeout_seconds      = 10
-  reserved_concurrency = 20
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn

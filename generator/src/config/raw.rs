@@ -125,6 +125,7 @@ pub struct RawDatabase {
 pub struct RawLambda {
     pub architecture: S<String>,
     pub log_retention_days: S<i64>,
+    pub account_concurrency: S<i64>,
     #[serde(default)]
     pub avatar_resize: RawFunction,
     #[serde(default)]

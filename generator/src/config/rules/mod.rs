@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+mod concurrency;
 mod memory;
 
 use super::diagnostic::ConfigIssue;
@@ -280,6 +281,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
         .and_then(|g| check_github(&mut c, g, &backend, &environment.name));
     let plan_review = check_plan_review(&mut c, &raw.plan_review);
     memory::check_resizer_memory(&mut c, raw, &upload, &avatar, &lambda, &images);
+    concurrency::check_reserved_concurrency(&mut c, raw, &lambda, images.len());
 
     if c.issues.is_empty() {
         Ok(Config {
