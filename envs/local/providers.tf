@@ -12,12 +12,14 @@ provider "aws" {
   endpoints {
     apigatewayv2   = var.aws_endpoint
     cloudfront     = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
     cloudwatchlogs = var.aws_endpoint
     dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
     lambda         = var.aws_endpoint
     route53        = var.aws_endpoint
     s3             = var.aws_endpoint
+    sns            = var.aws_endpoint
     sqs            = var.aws_endpoint
     ssm            = var.aws_endpoint
     sts            = var.aws_endpoint

@@ -13,6 +13,9 @@ module "avatar_resize" {
   maximum_retry_attempts = 2
   role_path              = module.github_oidc.function_role_path
   permissions_boundary   = module.github_oidc.function_boundary_arn
+  alarm_topic_arns = [
+    module.alerts.topic_arn
+  ]
   environment_variables = {
     ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-prod-assets"
@@ -75,6 +78,9 @@ module "upload_url" {
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
+  alarm_topic_arns = [
+    module.alerts.topic_arn
+  ]
   environment_variables = {
     ALLOWED_CONTENT_TYPES     = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL           = "${module.cdn.cloudfront_base_url}/avatars"
@@ -115,6 +121,9 @@ module "banner_resize" {
   maximum_retry_attempts = 2
   role_path              = module.github_oidc.function_role_path
   permissions_boundary   = module.github_oidc.function_boundary_arn
+  alarm_topic_arns = [
+    module.alerts.topic_arn
+  ]
   environment_variables = {
     ALLOWED_FORMATS            = "jpeg,png,webp"
     ASSETS_BUCKET              = "cruddur-prod-assets"
@@ -177,6 +186,9 @@ module "banner_upload_url" {
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
+  alarm_topic_arns = [
+    module.alerts.topic_arn
+  ]
   environment_variables = {
     ALLOWED_CONTENT_TYPES     = "image/jpeg,image/png,image/webp"
     AVATAR_BASE_URL           = "${module.cdn.cloudfront_base_url}/banners"
@@ -215,6 +227,9 @@ module "profile_api" {
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
   permissions_boundary = module.github_oidc.function_boundary_arn
+  alarm_topic_arns = [
+    module.alerts.topic_arn
+  ]
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/prod/profile-database-url"
   }
@@ -225,5 +240,13 @@ module "profile_api" {
       Action   = "ssm:GetParameter"
       Resource = "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
     }
+  ]
+}
+
+module "alerts" {
+  source     = "../../modules/alerts"
+  topic_name = "cruddur-prod-alarms"
+  emails = [
+    "oncall@example.com"
   ]
 }

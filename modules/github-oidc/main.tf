@@ -36,10 +36,13 @@ locals {
   bucket_arns      = [for b in var.bucket_names : "arn:${local.partition}:s3:::${b}"]
 
   # Everything the environment's modules create is named `<name_prefix>-...` (or under it).
-  functions  = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
-  roles      = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
-  queues     = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
-  tables     = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
+  functions = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
+  roles     = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
+  queues    = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
+  tables    = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
+  alarms    = "arn:${local.partition}:cloudwatch:${local.region}:${local.account}:alarm:${var.name_prefix}-*"
+  # Topics, and their subscriptions (`<topic ARN>:<id>`).
+  topics     = "arn:${local.partition}:sns:${local.region}:${local.account}:${var.name_prefix}-*"
   log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
   apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
   cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
@@ -136,6 +139,22 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadQueues"
     actions   = ["sqs:GetQueueAttributes", "sqs:ListQueueTags"]
     resources = [local.queues]
+  }
+  statement {
+    sid       = "ReadAlarms"
+    actions   = ["cloudwatch:ListTagsForResource"]
+    resources = [local.alarms]
+  }
+  # DescribeAlarms takes no resource; it lists alarm names and states, no data.
+  statement {
+    sid       = "DescribeAlarms"
+    actions   = ["cloudwatch:DescribeAlarms"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ReadAlarmTopics"
+    actions   = ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"]
+    resources = [local.topics]
   }
   statement {
     sid       = "ReadTables"
@@ -400,6 +419,21 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageQueues"
     actions   = ["sqs:*"]
     resources = [local.queues]
+  }
+  statement {
+    sid       = "ManageAlarms"
+    actions   = ["cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"]
+    resources = [local.alarms]
+  }
+  statement {
+    sid       = "DescribeAlarms"
+    actions   = ["cloudwatch:DescribeAlarms"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ManageAlarmTopics"
+    actions   = ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"]
+    resources = [local.topics]
   }
   # The tables' settings, never their items.
   statement {

@@ -93,6 +93,45 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 }
 
 ################################################################################
+# Alarms: a failed invocation, and an event left in the failure queue, are never silent
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  alarm_name          = "${var.function_name}-errors"
+  alarm_description   = "${var.function_name} failed at least once in 5 minutes (Errors; see its log group)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_topic_arns
+  ok_actions          = var.alarm_topic_arns
+}
+
+# After its retries an event lands here: a user's upload that produced no image.
+resource "aws_cloudwatch_metric_alarm" "failure_queue" {
+  count = var.async_failure_queue ? 1 : 0
+
+  alarm_name          = "${var.function_name}-failure-queue"
+  alarm_description   = "Events of ${var.function_name} failed every retry and wait in ${aws_sqs_queue.failures[0].name}."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.failures[0].name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_topic_arns
+  ok_actions          = var.alarm_topic_arns
+}
+
+################################################################################
 # Role: logs, the failure queue, and the caller's statements only
 ################################################################################
 

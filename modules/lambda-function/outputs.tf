@@ -22,3 +22,8 @@ output "lambda_failure_queue_arn" {
   description = "ARN of the on-failure SQS queue, or null when none was asked for."
   value       = try(aws_sqs_queue.failures[0].arn, null)
 }
+
+output "alarm_names" {
+  description = "The function's CloudWatch alarms: errors, and the failure queue's depth when it has one."
+  value       = concat([aws_cloudwatch_metric_alarm.errors.alarm_name], aws_cloudwatch_metric_alarm.failure_queue[*].alarm_name)
+}

@@ -145,3 +145,9 @@ variable "vpc_security_group_ids" {
     error_message = "vpc_security_group_ids is required when vpc_subnet_ids is set."
   }
 }
+
+variable "alarm_topic_arns" {
+  description = "SNS topics notified when the function's error alarm or its failure-queue alarm changes state; empty: the alarms are only visible in CloudWatch."
+  type        = list(string)
+  default     = []
+}

@@ -301,6 +301,8 @@ pub struct Config {
     pub images: Vec<ImageKind>,
     pub github: Option<Github>,
     pub plan_review: PlanReview,
+    /// Who the functions' alarms email; empty: the alarms are only visible in CloudWatch.
+    pub alert_emails: Vec<String>,
 }
 
 impl Config {

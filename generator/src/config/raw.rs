@@ -29,6 +29,14 @@ pub struct RawConfig {
     pub github: Option<Spanned<RawGithub>>,
     #[serde(default)]
     pub plan_review: RawPlanReview,
+    #[serde(default)]
+    pub alerts: RawAlerts,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlerts {
+    pub emails: S<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,4 +1,5 @@
-//! `functions.tf`: the three Rust Lambdas, each with its own least-privilege role. The resizer is invoked
+//! `functions.tf`: the Rust Lambdas (a resizer and an upload function per image kind, and profile-api), each with
+//! its own least-privilege role and its alarms, and the SNS topic the alarms email with `[alerts]`. The resizer is invoked
 //! asynchronously by S3, so it gets bounded retries and an SQS on-failure destination; the two HTTP handlers are
 //! invoked synchronously by the HTTP API.
 
@@ -21,7 +22,21 @@ pub fn body(config: &Config) -> Body {
             .add_block(resize_function(config, kind, &names))
             .add_block(upload_function(config, kind, &names));
     }
-    body.add_block(profile_function(config)).build()
+    body = body.add_block(profile_function(config));
+    if !config.alert_emails.is_empty() {
+        body = body.add_block(module_block(
+            names::ALERTS,
+            "alerts",
+            vec![
+                (
+                    "topic_name",
+                    string(format!("{}-alarms", config.name_prefix())),
+                ),
+                ("emails", crate::tf::strings(config.alert_emails.clone())),
+            ],
+        ));
+    }
+    body.build()
 }
 
 /// `<w>x<h>:<format>:<quality>:<suffix>` per output, comma-separated (the resizer's `OUTPUTS`).
@@ -281,6 +296,12 @@ fn function(
         attributes.push((
             "permissions_boundary",
             module_output(names::GITHUB, "function_boundary_arn"),
+        ));
+    }
+    if !config.alert_emails.is_empty() {
+        attributes.push((
+            "alarm_topic_arns",
+            Expression::Array(vec![module_output(names::ALERTS, "topic_arn")]),
         ));
     }
     attributes.push(("environment_variables", environment));

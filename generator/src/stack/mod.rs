@@ -28,6 +28,8 @@ pub mod names {
     pub const PROFILE_API: &str = "profile_api";
     pub const API: &str = "http_api";
     pub const GITHUB: &str = "github_oidc";
+    /// The SNS topic the alarms notify (with `[alerts]`).
+    pub const ALERTS: &str = "alerts";
     /// The per-user counters of upload URLs.
     pub const UPLOAD_QUOTA: &str = "upload_quota";
     /// The uploads bucket's S3 events, one subscription per image kind.

@@ -138,3 +138,28 @@ run "environment_values_stay_out_of_plans" {
     error_message = "The function's environment must be sensitive, so plans show (sensitive value)."
   }
 }
+
+# Issue 16 item 7: failures are never silent.
+run "errors_and_the_failure_queue_raise_alarms" {
+  command = apply
+
+  variables {
+    async_failure_queue = true
+    alarm_topic_arns    = ["arn:aws:sns:us-east-1:123456789012:example-alarms"]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.errors.metric_name == "Errors" && aws_cloudwatch_metric_alarm.errors.threshold == 1 && aws_cloudwatch_metric_alarm.errors.dimensions.FunctionName == "example"
+    error_message = "One failed invocation raises the errors alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.failure_queue[0].metric_name == "ApproximateNumberOfMessagesVisible" && aws_cloudwatch_metric_alarm.failure_queue[0].dimensions.QueueName == "example-failures"
+    error_message = "One event in the failure queue raises the queue alarm."
+  }
+
+  assert {
+    condition     = tolist(aws_cloudwatch_metric_alarm.failure_queue[0].alarm_actions) == tolist(["arn:aws:sns:us-east-1:123456789012:example-alarms"])
+    error_message = "The alarms notify the given topic."
+  }
+}

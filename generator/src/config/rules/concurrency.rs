@@ -19,16 +19,32 @@ pub(super) fn check_reserved_concurrency(
     let kinds = kinds as u32;
     // The resizer and the upload function exist once per image kind; profile-api once.
     let reserved = [
-        ("avatar_resize", &lambda.avatar_resize, kinds, &raw.lambda.avatar_resize),
-        ("upload_url", &lambda.upload_url, kinds, &raw.lambda.upload_url),
-        ("profile_api", &lambda.profile_api, 1, &raw.lambda.profile_api),
+        (
+            "avatar_resize",
+            &lambda.avatar_resize,
+            kinds,
+            &raw.lambda.avatar_resize,
+        ),
+        (
+            "upload_url",
+            &lambda.upload_url,
+            kinds,
+            &raw.lambda.upload_url,
+        ),
+        (
+            "profile_api",
+            &lambda.profile_api,
+            1,
+            &raw.lambda.profile_api,
+        ),
     ];
     let total: u32 = reserved
         .iter()
         .filter_map(|(_, f, copies, _)| f.reserved_concurrency.map(|n| n * copies))
         .sum();
-    let Some((first_name, _, _, first_raw)) =
-        reserved.iter().find(|(_, f, _, _)| f.reserved_concurrency.is_some())
+    let Some((first_name, _, _, first_raw)) = reserved
+        .iter()
+        .find(|(_, f, _, _)| f.reserved_concurrency.is_some())
     else {
         return;
     };

@@ -280,6 +280,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
         .as_ref()
         .and_then(|g| check_github(&mut c, g, &backend, &environment.name));
     let plan_review = check_plan_review(&mut c, &raw.plan_review);
+    let alert_emails = check_alerts(&mut c, &raw.alerts);
     memory::check_resizer_memory(&mut c, raw, &upload, &avatar, &lambda, &images);
     concurrency::check_reserved_concurrency(&mut c, raw, &lambda, images.len());
 
@@ -299,6 +300,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
             images,
             github,
             plan_review,
+            alert_emails,
         })
     } else {
         c.issues.sort_by_key(|i| i.span.start);
@@ -1011,6 +1013,38 @@ fn is_resource_address(s: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(&b))
+}
+
+/// `[alerts] emails`: sorted, unique addresses (an SNS email subscription each).
+fn check_alerts(c: &mut Checker, a: &RawAlerts) -> Vec<String> {
+    let mut emails = Vec::new();
+    for e in a.emails.iter().flat_map(|l| l.get_ref()) {
+        let text = e.get_ref();
+        let ok = match text.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !text.contains(char::is_whitespace)
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        if !ok {
+            c.report(
+                "config::alert_email",
+                e.span(),
+                format!("`alerts.emails` has \"{text}\", not an email address"),
+                "not an email address",
+                "allowed: addresses such as \"ops@example.com\"; each confirms its subscription from AWS's mail",
+            );
+        }
+        emails.push(text.clone());
+    }
+    emails.sort();
+    emails.dedup();
+    emails
 }
 
 fn check_plan_review(c: &mut Checker, p: &RawPlanReview) -> PlanReview {
