@@ -47,9 +47,10 @@ demo: setup node-tools build-tools ## The whole pipeline locally (moto, s3rver, 
 demo-check: setup node-tools build-tools ## The demo's stack through one scripted upload, then exit (non-zero if the avatar does not appear)
 	cargo run --quiet --locked -p local-cloud -- demo --check
 
-token: build-tools ## Print a token from the local development issuer: make token SUB=<uuid>
-	@test -n "$(SUB)" || { echo "usage: make token SUB=<uuid>" >&2; exit 2; }
-	@cargo run --quiet --locked -p local-cloud -- token --sub "$(SUB)"
+token: build-tools ## Print a Cognito-shaped access token from the local issuer: make token SUB=<uuid> [SHAPE=id]
+	@test -n "$(SUB)" || { echo "usage: make token SUB=<uuid> [SHAPE=access|id]" >&2; exit 2; }
+	@case "$(or $(SHAPE),access)" in access) ;; id) ;; *) echo "SHAPE is access or id" >&2; exit 2;; esac
+	@cargo run --quiet --locked -p local-cloud -- token --sub "$(SUB)" $(if $(filter id,$(SHAPE)),--id,)
 
 generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
 	$(GENERATOR) --env $(ENV)

@@ -1,5 +1,5 @@
 //! `local-cloud demo`: the whole pipeline on this machine until Ctrl-C; `demo --check`: the same, through one
-//! scripted upload, then exit; `local-cloud token --sub <id>`: a token from the local issuer.
+//! scripted upload, then exit; `local-cloud token --sub <id> [--id]`: an access (or ID) token from the local issuer.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,12 +29,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Print a token from the local development issuer.
+    /// Print a token from the local development issuer: a Cognito-shaped access token (what the reference
+    /// frontend sends), or with `--id` an ID token (which the API's functions refuse).
     Token {
         #[arg(long)]
         sub: String,
         #[arg(long, default_value_t = 3600)]
         ttl_seconds: u64,
+        #[arg(long)]
+        id: bool,
     },
 }
 
@@ -48,7 +51,11 @@ fn main() -> ExitCode {
         .init();
     let result = match Args::parse().command {
         Command::Demo { check } => demo(check),
-        Command::Token { sub, ttl_seconds } => token(&sub, ttl_seconds),
+        Command::Token {
+            sub,
+            ttl_seconds,
+            id,
+        } => token(&sub, ttl_seconds, id),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,11 +66,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn token(sub: &str, ttl_seconds: u64) -> anyhow::Result<()> {
+fn token(sub: &str, ttl_seconds: u64, id: bool) -> anyhow::Result<()> {
     let root = test_support::repo_root();
     let config = local_cloud::local_config(&root)?;
     let issuer = local_cloud::issuer::DevIssuer::load(&root, &config)?;
-    println!("{}", issuer.token(sub, Duration::from_secs(ttl_seconds))?);
+    let ttl = Duration::from_secs(ttl_seconds);
+    let token = if id {
+        issuer.id_token(sub, ttl)?
+    } else {
+        issuer.token(sub, ttl)?
+    };
+    println!("{token}");
     Ok(())
 }
 
