@@ -254,10 +254,12 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         (read["display_name"].clone(), read["bio"].clone()),
         (edit["display_name"].clone(), edit["bio"].clone())
     );
-    let unknown = client
+    // Issue 16: Bob has no row (nothing ran at his sign-up); his first request creates his profile.
+    let first = client
         .call("GET", "/api/profile", Some(&bob), None)
         .unwrap();
-    assert_eq!(unknown.status, 404, "Bob never signed up");
+    assert_eq!(first.status, 200, "a brand-new sub gets a profile");
+    assert_eq!(first.json()["display_name"], "New user");
 
     // S3 checks what the URL was signed for: a different size, type or key is refused.
     let bytes = fixture("progressive.jpg");

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | 400 | `malformed_json` | the body is not a JSON object of the expected fields |
 //! | 401 | `unauthorized` | no usable `sub` claim, or not an access token (`token_use` ≠ `access`) |
-//! | 404 | `user_not_found` | no user has that `sub` |
+//! | 404 | `user_not_found` | no row could be created for that `sub` (not expected: a first request creates it) |
 //! | 422 | `invalid_profile` | with `problems`: every broken rule (`display_name_blank`, `bio_too_long`, …) |
 //! | 503 | `database_unavailable` | the database could not be reached (logged; the URL never is) |
 
@@ -34,6 +34,9 @@ pub struct Profile {
     pub display_name: String,
     pub bio: Option<String>,
 }
+
+/// What a profile created on a user's first request is called until they edit it.
+pub const NEW_USER_DISPLAY_NAME: &str = "New user";
 
 impl ProfileApi {
     pub async fn handle(&self, request: ApiGatewayV2httpRequest) -> ApiGatewayV2httpResponse {
@@ -76,6 +79,13 @@ impl ProfileApi {
     }
 
     async fn read(&self, sub: &str) -> Result<Option<Profile>, DatabaseError> {
+        if let Some(profile) = self.select(sub).await? {
+            return Ok(Some(profile));
+        }
+        self.create(sub).await
+    }
+
+    async fn select(&self, sub: &str) -> Result<Option<Profile>, DatabaseError> {
         self.profile_query(
             "SELECT uuid::text, handle, display_name, bio FROM public.users WHERE cognito_user_id = $1",
             &[&sub],
@@ -83,10 +93,59 @@ impl ProfileApi {
         .await
     }
 
+    /// The row of a signed-in user who has none yet (nothing creates rows at sign-up, and users who signed up
+    /// before this deploy have none): a handle from the `sub`, a neutral display name the user then edits.
+    /// `ON CONFLICT DO NOTHING` makes concurrent first requests create one row; if the short handle is taken by
+    /// someone else, the whole `sub` (unique, as `cognito_user_id` is) is the handle.
+    async fn create(&self, sub: &str) -> Result<Option<Profile>, DatabaseError> {
+        let short: String = sub
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        for handle in [
+            format!("user_{short}"),
+            format!("user_{}", sub.to_ascii_lowercase()),
+        ] {
+            self.profile_query(
+                "INSERT INTO public.users (handle, display_name, cognito_user_id) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING \
+                 RETURNING uuid::text, handle, display_name, bio",
+                &[&handle, &NEW_USER_DISPLAY_NAME, &sub],
+            )
+            .await?;
+            if let Some(profile) = self.select(sub).await? {
+                tracing::info!(
+                    sub,
+                    handle = profile.handle,
+                    "profile created on first request"
+                );
+                return Ok(Some(profile));
+            }
+        }
+        Ok(None)
+    }
+
     async fn update(
         &self,
         sub: &str,
         update: ProfileUpdate,
+    ) -> Result<Option<Profile>, DatabaseError> {
+        if let Some(profile) = self.apply_update(sub, &update).await? {
+            return Ok(Some(profile));
+        }
+        // Updating is often a user's first request.
+        if self.create(sub).await?.is_none() {
+            return Ok(None);
+        }
+        self.apply_update(sub, &update).await
+    }
+
+    async fn apply_update(
+        &self,
+        sub: &str,
+        update: &ProfileUpdate,
     ) -> Result<Option<Profile>, DatabaseError> {
         self.profile_query(
             "UPDATE public.users SET display_name = $1, bio = $2, updated_at = now() \

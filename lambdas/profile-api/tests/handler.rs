@@ -123,17 +123,17 @@ async fn every_status_of_the_contract() {
         "a field the endpoint does not edit is refused"
     );
 
-    let nobody = api
+    // Issue 16: a user without a row (no sign-up hook) gets one on their first request, here an update.
+    let newcomer = api
         .handle(event(
             UPDATE_ROUTE,
             Some("someone-else"),
             Some("{\"display_name\":\"X\"}"),
         ))
         .await;
-    assert_eq!(
-        (nobody.status_code, body(&nobody)["error"].clone()),
-        (404, json!("user_not_found"))
-    );
+    assert_eq!(newcomer.status_code, 200, "{:?}", newcomer.body);
+    assert_eq!(body(&newcomer)["display_name"], "X");
+    assert_eq!(body(&newcomer)["handle"], "user_someoneelse");
     let anonymous = api.handle(event(GET_ROUTE, None, None)).await;
     assert_eq!(anonymous.status_code, 401);
 }
@@ -170,4 +170,45 @@ async fn an_unreachable_database_is_503_without_the_url() {
         !text.contains("s3cret") && !text.contains("127.0.0.1"),
         "{text}"
     );
+}
+
+/// Issue 16: every signed-in user has a profile. Eight first requests of a brand-new `sub` at once all answer 200
+/// with the same row, and exactly one row exists.
+#[tokio::test]
+async fn concurrent_first_requests_create_one_profile() {
+    let pg = test_support::start_postgres();
+    let url = pg.url("postgres");
+    let api = std::sync::Arc::new(seeded(&url).await);
+    let newcomer = "7c1e9a52-0d3b-4f6a-b8e2-91c4d5f6a7b8";
+    let requests = (0..8).map(|_| {
+        let api = std::sync::Arc::clone(&api);
+        tokio::spawn(async move { api.handle(event(GET_ROUTE, Some(newcomer), None)).await })
+    });
+    let mut uuids = std::collections::BTreeSet::new();
+    for request in requests {
+        let response = request.await.unwrap();
+        assert_eq!(response.status_code, 200, "{:?}", response.body);
+        let profile = body(&response);
+        assert_eq!(profile["handle"], "user_7c1e9a520d3b");
+        assert_eq!(
+            profile["display_name"],
+            profile_api::handler::NEW_USER_DISPLAY_NAME
+        );
+        uuids.insert(profile["uuid"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(uuids.len(), 1, "one row for all eight: {uuids:?}");
+
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let count: i64 = client
+        .query_one(
+            "SELECT count(*) FROM public.users WHERE cognito_user_id = $1",
+            &[&newcomer],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 1);
 }
