@@ -83,6 +83,14 @@ plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment
 	terraform -chdir=envs/$(ENV) init -input=false
 	terraform -chdir=envs/$(ENV) plan -input=false -out=$(ENV).tfplan
 
+bootstrap: ## Create (or bring up to date) the state bucket of envs/$(ENV): versioned, private, encrypted, TLS only; idempotent
+	@test -n "$(ENV)" || { echo "usage: make bootstrap ENV=<env>" >&2; exit 2; }
+	$(GENERATOR) bootstrap --env $(ENV)
+
+destroy: ## terraform destroy envs/$(ENV) after typing its name; a production stage also needs FORCE=1
+	@test -n "$(ENV)" || { echo "usage: make destroy ENV=<env>" >&2; exit 2; }
+	@bash tools/destroy.sh "$(ENV)"
+
 apply: ## Apply the plan saved by `make plan ENV=...`
 	terraform -chdir=envs/$(ENV) apply -input=false $(ENV).tfplan
 

@@ -2,6 +2,7 @@
 //! `terraform fmt`, then write or (with `--check`) compare. Exit codes: 0 ok, 1 stale or runtime error,
 //! 78 config error (EX_CONFIG). The subcommands for CI live in `cli/`.
 
+mod bootstrap;
 mod ci_env;
 mod plan_summary;
 
@@ -78,6 +79,7 @@ pub struct Args {
 pub enum Subcommand {
     PlanSummary(plan_summary::PlanSummaryArgs),
     CiEnv(ci_env::CiEnvArgs),
+    Bootstrap(bootstrap::BootstrapArgs),
 }
 
 #[derive(Debug)]
@@ -92,6 +94,7 @@ pub fn run(args: &Args) -> ExitCode {
     let result = match &args.command {
         Some(Subcommand::PlanSummary(a)) => plan_summary::run(a),
         Some(Subcommand::CiEnv(a)) => ci_env::run(a),
+        Some(Subcommand::Bootstrap(a)) => bootstrap::run(a),
         None => run_inner(args),
     };
     match result {
@@ -145,7 +148,7 @@ fn run_inner(args: &Args) -> Result<(), Failure> {
     // 2. Optionally make sure the credentials are the environment's.
     if args.verify_account {
         for (_, config) in &configs {
-            verify(config)?;
+            verify_account(config)?;
         }
     }
 
@@ -260,7 +263,7 @@ fn list_environments(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-fn verify(config: &Config) -> Result<(), Failure> {
+fn verify_account(config: &Config) -> Result<(), Failure> {
     let verifier = StsVerifier {
         region: config.environment.region.clone(),
     };
