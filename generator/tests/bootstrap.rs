@@ -2,6 +2,8 @@
 //! bucket is created versioned, private, encrypted and TLS-only; a rerun changes nothing and succeeds; the wrong
 //! account is refused before anything is created.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::process::{Command, Output};
