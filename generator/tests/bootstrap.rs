@@ -20,18 +20,11 @@ fn moto_as(account: &str) -> Server {
 }
 
 fn bootstrap(moto: &Server, env: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(["bootstrap", "--env", env, "--envs-dir"])
-        .arg(common::repo_root().join("envs"))
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .output()
-        .expect("generator runs")
+    let envs = common::repo_root().join("envs");
+    let args = ["bootstrap", "--env", env, "--envs-dir"].map(std::ffi::OsStr::new);
+    let mut args = args.to_vec();
+    args.push(envs.as_os_str());
+    common::generator_against(&moto.endpoint, &args)
 }
 
 #[tokio::test]

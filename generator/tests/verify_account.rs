@@ -3,24 +3,15 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use test_support::{start_moto, Server};
 
 fn generator(moto: &Server, envs: &std::path::Path, env: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(["--env", env, "--verify-account", "--envs-dir"])
-        .arg(envs)
-        .env("TERRAFORM", common::terraform())
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .output()
-        .expect("generator runs")
+    let args = ["--env", env, "--verify-account", "--envs-dir"].map(std::ffi::OsStr::new);
+    let mut args = args.to_vec();
+    args.push(envs.as_os_str());
+    common::generator_against(&moto.endpoint, &args)
 }
 
 #[test]

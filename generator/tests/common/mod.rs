@@ -67,3 +67,20 @@ pub fn copy_envs() -> tempfile::TempDir {
     }
     tmp
 }
+
+/// The generator binary with `args`, its AWS calls sent to the emulator at `endpoint` with test credentials and
+/// no profile, config or session from the machine.
+pub fn generator_against(endpoint: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(args)
+        .env("TERRAFORM", terraform())
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .expect("generator runs")
+}
