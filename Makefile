@@ -80,12 +80,19 @@ fuzz: build-tools ## Fuzz the resize pipeline for FUZZ_SECONDS (default 300); ne
 
 plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment's AWS credentials)
 	$(GENERATOR) --env $(ENV) --verify-account
+	$(GENERATOR) db-url --check --env $(ENV)
 	terraform -chdir=envs/$(ENV) init -input=false
 	terraform -chdir=envs/$(ENV) plan -input=false -out=$(ENV).tfplan
 
 bootstrap: ## Create (or bring up to date) the state bucket of envs/$(ENV): versioned, private, encrypted, TLS only; idempotent
 	@test -n "$(ENV)" || { echo "usage: make bootstrap ENV=<env>" >&2; exit 2; }
 	$(GENERATOR) bootstrap --env $(ENV)
+
+db-url: ## Write profile-api's postgres:// URL into envs/$(ENV)'s SSM SecureString (prompted without echo, or from stdin); never in Terraform
+	@if [ -t 0 ]; then \
+	  printf 'postgres:// URL for %s (not echoed): ' "$(ENV)" >&2; stty -echo; IFS= read -r url; stty echo; printf '\n' >&2; \
+	  printf '%s\n' "$$url" | $(GENERATOR) db-url --env $(ENV); \
+	else $(GENERATOR) db-url --env $(ENV); fi
 
 destroy: ## terraform destroy envs/$(ENV) after typing its name; a production stage also needs FORCE=1
 	@test -n "$(ENV)" || { echo "usage: make destroy ENV=<env>" >&2; exit 2; }

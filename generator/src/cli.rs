@@ -4,6 +4,7 @@
 
 mod bootstrap;
 mod ci_env;
+mod db_url;
 mod plan_summary;
 
 use std::io::{IsTerminal, Write};
@@ -80,6 +81,7 @@ pub enum Subcommand {
     PlanSummary(plan_summary::PlanSummaryArgs),
     CiEnv(ci_env::CiEnvArgs),
     Bootstrap(bootstrap::BootstrapArgs),
+    DbUrl(db_url::DbUrlArgs),
 }
 
 #[derive(Debug)]
@@ -95,6 +97,7 @@ pub fn run(args: &Args) -> ExitCode {
         Some(Subcommand::PlanSummary(a)) => plan_summary::run(a),
         Some(Subcommand::CiEnv(a)) => ci_env::run(a),
         Some(Subcommand::Bootstrap(a)) => bootstrap::run(a),
+        Some(Subcommand::DbUrl(a)) => db_url::run(a),
         None => run_inner(args),
     };
     match result {

@@ -1,0 +1,95 @@
+//! `generator db-url` against moto answering as envs/dev's account: `--check` fails naming the missing parameter
+//! and the command; the URL from stdin is written as a SecureString; `--check` then passes; a value that is not a
+//! postgres:// URL is refused before any call.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use test_support::{free_port, moto_server_bin, Server};
+
+fn moto_as(account: &str) -> Server {
+    let port = free_port();
+    let mut command = Command::new(moto_server_bin());
+    command
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_ACCOUNT_ID", account);
+    Server::spawn(command, port, "moto_server")
+}
+
+fn db_url(moto: &Server, check: bool, stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["db-url", "--env", "dev", "--envs-dir"])
+        .arg(common::repo_root().join("envs"))
+        .args(check.then_some("--check"))
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn issue_16_the_database_url_is_written_out_of_terraform_and_plan_checks_it() {
+    let moto = moto_as("210987654321");
+    let parameter = "/cruddur/dev/profile-database-url";
+
+    let missing = db_url(&moto, true, "");
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(parameter) && err.contains("make db-url ENV=dev"),
+        "{err}"
+    );
+
+    let bad = db_url(&moto, false, "mysql://root@db\n");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("postgres://"));
+
+    let url = "postgres://cruddur:s3cret@db.example.internal:5432/cruddur?sslmode=verify-full";
+    let written = db_url(&moto, false, &format!("{url}\n"));
+    let err = String::from_utf8_lossy(&written.stderr);
+    assert_eq!(written.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("s3cret"),
+        "the password is never printed: {err}"
+    );
+
+    let present = db_url(&moto, true, "");
+    assert_eq!(
+        present.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&present.stderr)
+    );
+
+    let sdk = test_support::local_sdk_config(&moto.endpoint, "testing", "testing");
+    let stored = aws_sdk_ssm::Client::new(&sdk)
+        .get_parameter()
+        .name(parameter)
+        .with_decryption(true)
+        .send()
+        .await
+        .unwrap();
+    let stored = stored.parameter().unwrap();
+    assert_eq!(stored.value(), Some(url));
+    assert_eq!(
+        stored.r#type(),
+        Some(&aws_sdk_ssm::types::ParameterType::SecureString)
+    );
+}
