@@ -140,16 +140,11 @@ data "aws_iam_policy_document" "plan" {
     actions   = ["sqs:GetQueueAttributes", "sqs:ListQueueTags"]
     resources = [local.queues]
   }
+  # Terraform reads an alarm with DescribeAlarms by name, which IAM checks against the alarm's ARN.
   statement {
     sid       = "ReadAlarms"
-    actions   = ["cloudwatch:ListTagsForResource"]
+    actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"]
     resources = [local.alarms]
-  }
-  # DescribeAlarms takes no resource; it lists alarm names and states, no data.
-  statement {
-    sid       = "DescribeAlarms"
-    actions   = ["cloudwatch:DescribeAlarms"]
-    resources = ["*"]
   }
   statement {
     sid       = "ReadAlarmTopics"
@@ -422,13 +417,8 @@ data "aws_iam_policy_document" "apply" {
   }
   statement {
     sid       = "ManageAlarms"
-    actions   = ["cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"]
+    actions   = ["cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"]
     resources = [local.alarms]
-  }
-  statement {
-    sid       = "DescribeAlarms"
-    actions   = ["cloudwatch:DescribeAlarms"]
-    resources = ["*"]
   }
   statement {
     sid       = "ManageAlarmTopics"
