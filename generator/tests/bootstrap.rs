@@ -6,18 +6,9 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use test_support::{free_port, moto_server_bin, Server};
-
-fn moto_as(account: &str) -> Server {
-    let port = free_port();
-    let mut command = Command::new(moto_server_bin());
-    command
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .env("MOTO_ACCOUNT_ID", account);
-    Server::spawn(command, port, "moto_server")
-}
+use test_support::Server;
 
 fn bootstrap(moto: &Server, env: &str) -> Output {
     let envs = common::repo_root().join("envs");
@@ -30,7 +21,7 @@ fn bootstrap(moto: &Server, env: &str) -> Output {
 #[tokio::test]
 async fn issue_16_bootstrap_makes_the_state_bucket_once_and_safely() {
     // envs/dev: account 210987654321, state bucket cruddur-terraform-state-dev.
-    let moto = moto_as("210987654321");
+    let moto = test_support::start_moto_as("210987654321");
     let bucket = "cruddur-terraform-state-dev";
     for run in ["first", "second"] {
         let out = bootstrap(&moto, "dev");

@@ -8,16 +8,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use test_support::{free_port, moto_server_bin, Server};
-
-fn moto_as(account: &str) -> Server {
-    let port = free_port();
-    let mut command = Command::new(moto_server_bin());
-    command
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .env("MOTO_ACCOUNT_ID", account);
-    Server::spawn(command, port, "moto_server")
-}
+use test_support::Server;
 
 fn db_url(moto: &Server, check: bool, stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
@@ -46,7 +37,7 @@ fn db_url(moto: &Server, check: bool, stdin: &str) -> Output {
 
 #[tokio::test]
 async fn issue_16_the_database_url_is_written_out_of_terraform_and_plan_checks_it() {
-    let moto = moto_as("210987654321");
+    let moto = test_support::start_moto_as("210987654321");
     let parameter = "/cruddur/dev/profile-database-url";
 
     let missing = db_url(&moto, true, "");

@@ -112,9 +112,16 @@ pub fn moto_server_bin() -> PathBuf {
 
 /// A fresh moto server (an empty AWS account, 123456789012) on a free loopback port.
 pub fn start_moto() -> Server {
+    start_moto_as("123456789012")
+}
+
+/// [`start_moto`], answering as `account` (STS GetCallerIdentity, ARNs, bucket owners).
+pub fn start_moto_as(account: &str) -> Server {
     let port = free_port();
     let mut command = Command::new(moto_server_bin());
-    command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    command
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_ACCOUNT_ID", account);
     Server::spawn(command, port, "moto_server")
 }
 
