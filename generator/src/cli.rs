@@ -266,6 +266,25 @@ fn list_environments(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
+/// Runs `work` on a one-thread runtime with the SDK configuration for `region`: the usual credential chain, and
+/// `AWS_ENDPOINT_URL` pointing it at the local emulator in tests.
+fn with_aws<T, F>(region: &str, work: impl FnOnce(aws_config::SdkConfig) -> F) -> Result<T, Failure>
+where
+    F: std::future::Future<Output = Result<T, Failure>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    runtime.block_on(async {
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_owned()))
+            .load()
+            .await;
+        work(sdk).await
+    })
+}
+
 fn verify_account(config: &Config) -> Result<(), Failure> {
     let verifier = StsVerifier {
         region: config.environment.region.clone(),

@@ -8,7 +8,6 @@
 
 use std::path::PathBuf;
 
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, ObjectOwnership,
     OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
@@ -44,15 +43,7 @@ pub(super) fn run(args: &BootstrapArgs) -> Result<(), Failure> {
     };
     super::verify_account(&config)?;
     let account = config.environment.account_id.clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
-    runtime.block_on(async {
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.clone()))
-            .load()
-            .await;
+    super::with_aws(region, |sdk| async move {
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&sdk)
                 .force_path_style(sdk.endpoint_url().is_some())
@@ -67,7 +58,11 @@ pub(super) fn run(args: &BootstrapArgs) -> Result<(), Failure> {
             .await;
         match exists {
             Ok(_) => eprintln!("state bucket {bucket} exists in account {account}"),
-            Err(err) if err.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 404) =>
+            {
                 let mut create = s3.create_bucket().bucket(bucket);
                 // us-east-1 takes no location constraint; every other region needs its own.
                 if region != "us-east-1" {
@@ -122,7 +117,9 @@ pub(super) fn run(args: &BootstrapArgs) -> Result<(), Failure> {
             )
             .send()
             .await
-            .map_err(|e| Failure::Runtime(format!("{}: {e:?}", owned("PutBucketOwnershipControls"))))?;
+            .map_err(|e| {
+                Failure::Runtime(format!("{}: {e:?}", owned("PutBucketOwnershipControls")))
+            })?;
         s3.put_bucket_versioning()
             .bucket(bucket)
             .expected_bucket_owner(&account)

@@ -11,7 +11,6 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use aws_config::{BehaviorVersion, Region};
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterType};
 
 use super::Failure;
@@ -54,15 +53,8 @@ pub(super) fn run(args: &DbUrlArgs) -> Result<(), Failure> {
         }
         Some(url)
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
-    runtime.block_on(async {
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(config.environment.region.clone()))
-            .load()
-            .await;
+    let region = config.environment.region.clone();
+    super::with_aws(&region, |sdk| async move {
         let ssm = aws_sdk_ssm::Client::new(&sdk);
         match url {
             None => {
