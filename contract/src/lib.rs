@@ -3,10 +3,12 @@
 //!
 //! - [`ImageType`]: the source formats an upload may have, by MIME type and by name.
 //! - [`claims`]: the user a verified token names (`sub`), and which tokens are refused.
+//! - [`database`]: the `sslmode` values a database URL may have, and what each one checks.
 //! - [`limits`]: bounds both sides check.
 //! - [`memory`]: how many bytes the resizer needs to decode an image, and the budget a function size gives.
 
 pub mod claims;
+pub mod database;
 pub mod image_type;
 pub mod limits;
 pub mod memory;

@@ -217,6 +217,7 @@ module "profile_api" {
   permissions_boundary = module.github_oidc.function_boundary_arn
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/dev/profile-database-url"
+    STAGE                  = "development"
   }
   policy_statements = [
     {

@@ -212,6 +212,7 @@ module "profile_api" {
   local_emulator     = true
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/local/profile-database-url"
+    STAGE                  = "local"
   }
   policy_statements = [
     {

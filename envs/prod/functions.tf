@@ -232,6 +232,7 @@ module "profile_api" {
   ]
   environment_variables = {
     DATABASE_URL_PARAMETER = "/cruddur/prod/profile-database-url"
+    STAGE                  = "production"
   }
   policy_statements = [
     {

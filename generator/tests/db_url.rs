@@ -51,6 +51,25 @@ async fn issue_16_the_database_url_is_written_out_of_terraform_and_plan_checks_i
     let bad = db_url(&moto, false, "mysql://root@db\n");
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("postgres://"));
+    // dev is not a local stage: a URL the function would refuse (plain text, a fallback mode) is not written.
+    for (mode, says) in [("disable", "plain text"), ("prefer", "verify-full")] {
+        let refused = db_url(
+            &moto,
+            false,
+            &format!("postgres://cruddur:pw@db.example.internal/cruddur?sslmode={mode}\n"),
+        );
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("sslmode={mode}")) && err.contains(says),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        db_url(&moto, true, "").status.code(),
+        Some(1),
+        "nothing was written"
+    );
 
     let url = "postgres://cruddur:s3cret@db.example.internal:5432/cruddur?sslmode=verify-full";
     let written = db_url(&moto, false, &format!("{url}\n"));

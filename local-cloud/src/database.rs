@@ -4,12 +4,11 @@
 use anyhow::Context;
 use profile_api::migrations::Migrator;
 
+/// As profile-api connects: the local Postgres is TLS-only, and its URL says verify-full against its own CA.
 async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+    profile_api::database::connect(url, profile_api::tls::Plaintext::Refused)
         .await
-        .context("connecting to the local Postgres")?;
-    tokio::spawn(connection);
-    Ok(client)
+        .context("connecting to the local Postgres")
 }
 
 pub async fn migrate(url: &str) -> anyhow::Result<()> {

@@ -203,10 +203,15 @@ impl Stack {
             &postgres.url("postgres"),
         ))?;
         let profile_api = profile_api::handler::ProfileApi {
-            database: profile_api::database::Database::new(profile_api::database::UrlSource::Ssm {
-                client: ssm,
-                parameter,
-            }),
+            database: profile_api::database::Database::new(
+                profile_api::database::UrlSource::Ssm {
+                    client: ssm,
+                    parameter,
+                },
+                profile_api::tls::Plaintext::from_stage(
+                    profile_env.get("STAGE").map(String::as_str),
+                ),
+            ),
         };
 
         let api = Arc::new(LocalApi::new(

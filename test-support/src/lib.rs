@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod postgres;
+pub use postgres::{start_postgres, Postgres};
+
 /// The repository root (this crate lives one level below it).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -183,123 +186,4 @@ pub fn local_sdk_config(
         )
         .behavior_version(aws_config::BehaviorVersion::latest())
         .build()
-}
-
-/// A throwaway Postgres server (the machine's `initdb`/`pg_ctl`, version 15 here) in a temporary data directory on
-/// a free loopback port, trust authentication, stopped (`pg_ctl stop -m fast`) on drop. As root it runs as the
-/// `postgres` user, because Postgres refuses to run as root.
-pub struct Postgres {
-    dir: tempfile::TempDir,
-    run_as: Option<&'static str>,
-    pub port: u16,
-}
-
-impl Postgres {
-    /// `postgres://postgres@127.0.0.1:<port>/<database>`.
-    pub fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
-    }
-
-    fn command(&self, program: &str) -> Command {
-        postgres_command(self.run_as, program)
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let _ = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "fast", "-w", "stop"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-fn postgres_command(run_as: Option<&str>, program: &str) -> Command {
-    match run_as {
-        Some(user) => {
-            let mut command = Command::new("runuser");
-            command.args(["-u", user, "--", program]);
-            command
-        }
-        None => Command::new(program),
-    }
-}
-
-pub fn start_postgres() -> Postgres {
-    for tool in ["initdb", "pg_ctl"] {
-        assert!(
-            Command::new(tool)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success()),
-            "this test needs Postgres's {tool} on PATH: `apt-get install postgresql` (Debian) or your platform's \
-             Postgres server package"
-        );
-    }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let run_as = root.then_some("postgres");
-    let dir = tempfile::Builder::new()
-        .prefix("avatar-pipeline-pg-")
-        .tempdir()
-        .unwrap_or_else(|err| panic!("temporary directory: {err}"));
-    if root {
-        let chown = Command::new("chown")
-            .args(["-R", "postgres:"])
-            .arg(dir.path())
-            .status();
-        assert!(
-            chown.is_ok_and(|s| s.success()),
-            "chown of the Postgres directory to the postgres user failed"
-        );
-    }
-    let data = dir.path().join("data");
-    let initdb = postgres_command(run_as, "initdb")
-        .arg("-D")
-        .arg(&data)
-        .args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "--locale=C",
-        ])
-        .output()
-        .unwrap_or_else(|err| panic!("initdb did not run: {err}"));
-    assert!(
-        initdb.status.success(),
-        "initdb failed: {}",
-        String::from_utf8_lossy(&initdb.stderr)
-    );
-    let port = free_port();
-    let options = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
-        dir.path().display()
-    );
-    let postgres = Postgres { dir, run_as, port };
-    let start = postgres
-        .command("pg_ctl")
-        .arg("-D")
-        .arg(&data)
-        .args(["-o", &options, "-l"])
-        .arg(postgres.dir.path().join("server.log"))
-        .args(["-w", "start"])
-        .output()
-        .unwrap_or_else(|err| panic!("pg_ctl did not run: {err}"));
-    assert!(
-        start.status.success(),
-        "pg_ctl start failed: {}{}",
-        String::from_utf8_lossy(&start.stderr),
-        std::fs::read_to_string(postgres.dir.path().join("server.log")).unwrap_or_default()
-    );
-    postgres
 }

@@ -51,6 +51,10 @@ pub(super) fn run(args: &DbUrlArgs) -> Result<(), Failure> {
                     .to_owned(),
             ));
         }
+        // The function refuses these at its first request; refuse them here, before they are written.
+        let local = config.environment.stage == generator::config::Stage::Local;
+        pipeline_contract::database::SslMode::of_url(&url, local)
+            .map_err(|e| Failure::Runtime(format!("the database URL: {e}")))?;
         Some(url)
     };
     let region = config.environment.region.clone();

@@ -233,7 +233,11 @@ fn profile_function(config: &Config) -> hcl::Block {
         PROFILE_API_BIN,
         "Reads and updates the signed-in user's profile",
         &config.lambda.profile_api,
-        env_vars([("DATABASE_URL_PARAMETER", string(&database.url_parameter))]),
+        env_vars([
+            ("DATABASE_URL_PARAMETER", string(&database.url_parameter)),
+            // profile-api honours `sslmode=disable` only on a local stage.
+            ("STAGE", string(config.environment.stage.as_str())),
+        ]),
         profile_policy,
     );
     if let Some(vpc) = &database.vpc {

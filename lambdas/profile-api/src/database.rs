@@ -2,10 +2,13 @@
 //!
 //! The URL comes from `DATABASE_URL` (local runs, tests) or from the SSM SecureString named by
 //! `DATABASE_URL_PARAMETER` (AWS), read once per cold start, on first use; a failed read is retried by the next
-//! request. Errors name what failed, never the URL (it holds the password).
+//! request. Errors name what failed, never the URL (it holds the password). How the connection is encrypted is
+//! the URL's `sslmode` ([`crate::tls`]); plain text only where [`Plaintext::AllowedLocally`].
 
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, OnceCell};
 use tokio_postgres::{Client, NoTls};
+
+use crate::tls::{ConnectionSettings, Plaintext, SslMode, TlsError};
 
 /// Where the URL comes from.
 #[derive(Debug, Clone)]
@@ -25,20 +28,24 @@ pub enum DatabaseError {
     Parameter { parameter: String, reason: String },
     #[error("connecting to the database: {0}")]
     Connect(String),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     #[error("database query: {0}")]
     Query(#[from] tokio_postgres::Error),
 }
 
 pub struct Database {
     source: UrlSource,
+    plaintext: Plaintext,
     url: OnceCell<String>,
     client: Mutex<Option<Client>>,
 }
 
 impl Database {
-    pub fn new(source: UrlSource) -> Self {
+    pub fn new(source: UrlSource, plaintext: Plaintext) -> Self {
         Self {
             source,
+            plaintext,
             url: OnceCell::new(),
             client: Mutex::new(None),
         }
@@ -56,16 +63,7 @@ impl Database {
 
     async fn connect(&self) -> Result<Client, DatabaseError> {
         let url = self.url.get_or_try_init(|| self.read_url()).await?;
-        // Connection errors from tokio-postgres name the host and the cause, not the password.
-        let (client, connection) = tokio_postgres::connect(url, NoTls)
-            .await
-            .map_err(|err| DatabaseError::Connect(err.to_string()))?;
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::warn!(%err, "database connection closed");
-            }
-        });
-        Ok(client)
+        connect(url, self.plaintext).await
     }
 
     async fn read_url(&self) -> Result<String, DatabaseError> {
@@ -91,5 +89,48 @@ impl Database {
                     .ok_or_else(|| failed("the parameter has no value".to_owned()))
             }
         }
+    }
+}
+
+/// One connection to `url`, encrypted as its `sslmode` says (see [`crate::tls`]), driven on a spawned task.
+pub async fn connect(url: &str, plaintext: Plaintext) -> Result<Client, DatabaseError> {
+    let settings = ConnectionSettings::parse(url, plaintext)?;
+    // Connection errors from tokio-postgres name the host and the cause, not the password.
+    let failed = |err: tokio_postgres::Error| {
+        let how = match settings.mode {
+            SslMode::Disable => "sslmode=disable".to_owned(),
+            SslMode::Require => "sslmode=require".to_owned(),
+            mode => format!("sslmode={}, trusting {}", mode.as_str(), settings.roots),
+        };
+        DatabaseError::Connect(format!("{} ({how})", with_causes(&err)))
+    };
+    let client = if settings.mode == SslMode::Disable {
+        let (client, connection) = settings.config.connect(NoTls).await.map_err(failed)?;
+        tokio::spawn(drive(connection));
+        client
+    } else {
+        let tls = settings.connector()?;
+        let (client, connection) = settings.config.connect(tls).await.map_err(failed)?;
+        tokio::spawn(drive(connection));
+        client
+    };
+    Ok(client)
+}
+
+/// tokio-postgres puts the cause (the certificate problem, the server's refusal) in `source()`, not in its message.
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+async fn drive<F: std::future::Future<Output = Result<(), tokio_postgres::Error>>>(connection: F) {
+    if let Err(err) = connection.await {
+        tracing::warn!(%err, "database connection closed");
     }
 }

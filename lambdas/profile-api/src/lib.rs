@@ -3,6 +3,7 @@
 //! - [`migrations`]: ordered, reversible SQL migrations and the migrator (`profile-migrate`).
 //! - [`profile`]: the update body and its rules.
 //! - [`database`]: the URL (env or SSM) and one connection per execution environment.
+//! - [`tls`]: the URL's `sslmode` and trusted roots (verify-full against the Amazon RDS CA bundle by default).
 //! - [`handler`]: claims → query → JSON.
 //!
 //! The JWT is verified by the HTTP API's authorizer before this function runs; CORS is the HTTP API's too.
@@ -11,6 +12,7 @@ pub mod database;
 pub mod handler;
 pub mod migrations;
 pub mod profile;
+pub mod tls;
 
 use database::UrlSource;
 

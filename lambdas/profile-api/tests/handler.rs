@@ -7,6 +7,7 @@ use aws_lambda_events::encodings::Body;
 use profile_api::database::{Database, UrlSource};
 use profile_api::handler::{ProfileApi, GET_ROUTE, UPDATE_ROUTE};
 use profile_api::migrations::Migrator;
+use profile_api::tls::Plaintext;
 use serde_json::{json, Value};
 
 const SUB: &str = "3f0d6e2a-5b1c-4f8e-9a7d-2c4b6e8f0a1b";
@@ -46,10 +47,9 @@ fn body(response: &ApiGatewayV2httpResponse) -> Value {
 }
 
 async fn seeded(url: &str) -> ProfileApi {
-    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+    let mut client = profile_api::database::connect(url, Plaintext::Refused)
         .await
         .unwrap();
-    tokio::spawn(connection);
     Migrator::embedded()
         .unwrap()
         .migrate(&mut client)
@@ -63,7 +63,7 @@ async fn seeded(url: &str) -> ProfileApi {
         .await
         .unwrap();
     ProfileApi {
-        database: Database::new(UrlSource::Direct(url.to_owned())),
+        database: Database::new(UrlSource::Direct(url.to_owned()), Plaintext::Refused),
     }
 }
 
@@ -160,7 +160,7 @@ async fn an_unreachable_database_is_503_without_the_url() {
     let port = test_support::free_port();
     let secret_url = format!("postgres://app:s3cret-password@127.0.0.1:{port}/profiles");
     let api = ProfileApi {
-        database: Database::new(UrlSource::Direct(secret_url)),
+        database: Database::new(UrlSource::Direct(secret_url), Plaintext::Refused),
     };
     let response = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
     assert_eq!(response.status_code, 503);
@@ -198,10 +198,9 @@ async fn concurrent_first_requests_create_one_profile() {
     }
     assert_eq!(uuids.len(), 1, "one row for all eight: {uuids:?}");
 
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+    let client = profile_api::database::connect(&url, Plaintext::Refused)
         .await
         .unwrap();
-    tokio::spawn(connection);
     let count: i64 = client
         .query_one(
             "SELECT count(*) FROM public.users WHERE cognito_user_id = $1",

@@ -5,12 +5,13 @@
 use std::process::Command;
 
 use profile_api::migrations::{load, MigrationError, Migrator, FILES};
-use tokio_postgres::{Client, NoTls};
+use profile_api::tls::Plaintext;
+use tokio_postgres::Client;
 
 async fn connect(url: &str) -> Client {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client
+    profile_api::database::connect(url, Plaintext::Refused)
+        .await
+        .unwrap()
 }
 
 fn schema_dump(url: &str) -> String {

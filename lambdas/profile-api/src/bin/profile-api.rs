@@ -5,6 +5,7 @@ use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use profile_api::database::Database;
 use profile_api::handler::ProfileApi;
+use profile_api::tls::Plaintext;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -13,7 +14,10 @@ async fn main() -> Result<(), Error> {
         .await
         .inspect_err(|err| tracing::error!(err, "cold start failed"))?;
     let api = ProfileApi {
-        database: Database::new(source),
+        database: Database::new(
+            source,
+            Plaintext::from_stage(std::env::var("STAGE").ok().as_deref()),
+        ),
     };
     let api = &api;
     lambda_runtime::run(service_fn(

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use profile_api::migrations::Migrator;
+use profile_api::tls::Plaintext;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,11 +50,9 @@ fn tracing_subscriber_init() {
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let migrator = Migrator::embedded()?;
-    let (mut client, connection) =
-        tokio_postgres::connect(&args.database_url, tokio_postgres::NoTls)
-            .await
-            .map_err(|err| format!("connecting to the database: {err}"))?;
-    tokio::spawn(connection);
+    // As the function does: plain text only when the URL says sslmode=disable and STAGE is local.
+    let plaintext = Plaintext::from_stage(std::env::var("STAGE").ok().as_deref());
+    let mut client = profile_api::database::connect(&args.database_url, plaintext).await?;
     match args.command {
         Command::Migrate => {
             let applied = migrator.migrate(&mut client).await?;
