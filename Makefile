@@ -17,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan bootstrap db-url migrate destroy apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -93,6 +93,10 @@ db-url: ## Write profile-api's postgres:// URL into envs/$(ENV)'s SSM SecureStri
 	  printf 'postgres:// URL for %s (not echoed): ' "$(ENV)" >&2; stty -echo; IFS= read -r url; stty echo; printf '\n' >&2; \
 	  printf '%s\n' "$$url" | $(GENERATOR) db-url --env $(ENV); \
 	else $(GENERATOR) db-url --env $(ENV); fi
+
+migrate: ## Apply profile-api's migrations to envs/$(ENV)'s database (URL from its SSM parameter); STATUS=1 lists, ROLLBACK=N reverts, VIA=ip:port for a port forward
+	@test -n "$(ENV)" || { echo "usage: make migrate ENV=<env> [STATUS=1 | ROLLBACK=N] [VIA=127.0.0.1:5433]" >&2; exit 2; }
+	$(GENERATOR) migrate --env $(ENV) $(if $(STATUS),--status,) $(if $(ROLLBACK),--rollback $(ROLLBACK),) $(if $(VIA),--via $(VIA),)
 
 destroy: ## terraform destroy envs/$(ENV) after typing its name; a production stage also needs FORCE=1
 	@test -n "$(ENV)" || { echo "usage: make destroy ENV=<env>" >&2; exit 2; }

@@ -5,6 +5,7 @@
 mod bootstrap;
 mod ci_env;
 mod db_url;
+mod migrate;
 mod plan_summary;
 
 use std::io::{IsTerminal, Write};
@@ -82,6 +83,7 @@ pub enum Subcommand {
     CiEnv(ci_env::CiEnvArgs),
     Bootstrap(bootstrap::BootstrapArgs),
     DbUrl(db_url::DbUrlArgs),
+    Migrate(migrate::MigrateArgs),
 }
 
 #[derive(Debug)]
@@ -98,6 +100,7 @@ pub fn run(args: &Args) -> ExitCode {
         Some(Subcommand::CiEnv(a)) => ci_env::run(a),
         Some(Subcommand::Bootstrap(a)) => bootstrap::run(a),
         Some(Subcommand::DbUrl(a)) => db_url::run(a),
+        Some(Subcommand::Migrate(a)) => migrate::run(a),
         None => run_inner(args),
     };
     match result {

@@ -23,7 +23,15 @@ fn make(args: &[&str]) -> (Option<i32>, String) {
 fn make_help_lists_the_operators_targets() {
     let (code, help) = make(&["help"]);
     assert_eq!(code, Some(0), "{help}");
-    for target in ["bootstrap", "db-url", "plan", "apply", "destroy", "token"] {
+    for target in [
+        "bootstrap",
+        "db-url",
+        "migrate",
+        "plan",
+        "apply",
+        "destroy",
+        "token",
+    ] {
         assert!(
             help.lines().any(|l| l.starts_with(&format!("{target} "))),
             "make help does not list {target}:\n{help}"

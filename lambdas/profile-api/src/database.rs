@@ -94,7 +94,19 @@ impl Database {
 
 /// One connection to `url`, encrypted as its `sslmode` says (see [`crate::tls`]), driven on a spawned task.
 pub async fn connect(url: &str, plaintext: Plaintext) -> Result<Client, DatabaseError> {
-    let settings = ConnectionSettings::parse(url, plaintext)?;
+    connect_via(url, plaintext, None).await
+}
+
+/// [`connect`], reaching the server at `via` when given (see [`ConnectionSettings::via`]).
+pub async fn connect_via(
+    url: &str,
+    plaintext: Plaintext,
+    via: Option<std::net::SocketAddr>,
+) -> Result<Client, DatabaseError> {
+    let mut settings = ConnectionSettings::parse(url, plaintext)?;
+    if let Some(addr) = via {
+        settings.via(addr)?;
+    }
     // Connection errors from tokio-postgres name the host and the cause, not the password.
     let failed = |err: tokio_postgres::Error| {
         let how = match settings.mode {

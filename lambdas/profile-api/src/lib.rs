@@ -1,6 +1,7 @@
 //! The profile endpoints and the database schema they need.
 //!
 //! - [`migrations`]: ordered, reversible SQL migrations and the migrator (`profile-migrate`).
+//! - [`baseline`]: adopting the reference app's existing `users` table instead of failing on it.
 //! - [`profile`]: the update body and its rules.
 //! - [`database`]: the URL (env or SSM) and one connection per execution environment.
 //! - [`tls`]: the URL's `sslmode` and trusted roots (verify-full against the Amazon RDS CA bundle by default).
@@ -8,6 +9,7 @@
 //!
 //! The JWT is verified by the HTTP API's authorizer before this function runs; CORS is the HTTP API's too.
 
+pub mod baseline;
 pub mod database;
 pub mod handler;
 pub mod migrations;

@@ -7,7 +7,9 @@
 //! - takes a session advisory lock first, so two `migrate` runs at once apply each migration once;
 //! - checks every applied row against the files: a changed file (checksum) or an applied version with no file is
 //!   an error, and nothing runs;
-//! - applies or reverts each migration in its own transaction, together with its row.
+//! - applies or reverts each migration in its own transaction, together with its row;
+//! - on a database the reference app made (a `users` table, no ledger), first adopts that table
+//!   ([`crate::baseline`]) instead of failing on "relation users already exists".
 //!
 //! Not sqlx's migrator: it records `_sqlx_migrations` with its own columns (sqlx 0.9 can rename the table, not
 //! its columns) and brings sqlx's driver stack beside tokio-postgres; refinery has no down migrations.
@@ -60,14 +62,41 @@ pub enum MigrationError {
         "migration {version} ({name}) is applied but has no file here; is this an older build?"
     )]
     UnknownApplied { version: i32, name: String },
-    #[error("migration {version} ({name}) failed: {source}")]
+    #[error("migration {version} ({name}) failed: {}", reason(source))]
     Failed {
         version: i32,
         name: String,
         source: tokio_postgres::Error,
     },
+    #[error(
+        "public.users exists but is not the reference app's table (it has no {missing}) and no migration of this \
+         project made it; nothing was changed"
+    )]
+    UnknownSchema { missing: String },
+    #[error(
+        "adopting the reference app's users table failed, nothing was changed: {}",
+        reason(source)
+    )]
+    AdoptionFailed { source: tokio_postgres::Error },
+    #[error(
+        "migration {version} ({name}) was adopted from the reference app's existing table, not applied here: \
+         rolling it back would drop that table and its users; nothing was reverted"
+    )]
+    AdoptedNotReverted { version: i32, name: String },
     #[error(transparent)]
     Database(#[from] tokio_postgres::Error),
+}
+
+/// The server's message and detail (which key is duplicated, which relation exists): tokio-postgres's own
+/// message is only "db error".
+fn reason(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_owned(),
+        },
+        None => err.to_string(),
+    }
 }
 
 /// One row of `status`.
@@ -76,11 +105,17 @@ pub struct Status {
     pub version: i32,
     pub name: String,
     pub applied: bool,
+    /// Recorded from the reference app's existing table rather than run ([`crate::baseline`]).
+    pub adopted: bool,
 }
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = if self.applied { "applied" } else { "pending" };
+        let state = match (self.applied, self.adopted) {
+            (true, true) => "applied (adopted from the reference app's table)",
+            (true, false) => "applied",
+            (false, _) => "pending",
+        };
         write!(f, "{:04} {:<32} {state}", self.version, self.name)
     }
 }
@@ -166,10 +201,17 @@ impl Migrator {
     pub async fn migrate(&self, client: &mut Client) -> Result<Vec<i32>, MigrationError> {
         lock(client).await?;
         let result = async {
-            let applied = self.check(client).await?;
+            let mut applied = self.check(client).await?;
+            if applied.is_empty()
+                && !crate::baseline::adopt(client, &self.migrations)
+                    .await?
+                    .is_empty()
+            {
+                applied = self.check(client).await?;
+            }
             let mut done = Vec::new();
             for migration in &self.migrations {
-                if applied.iter().any(|(v, _, _)| *v == migration.version) {
+                if applied.iter().any(|row| row.version == migration.version) {
                     continue;
                 }
                 run(
@@ -202,8 +244,14 @@ impl Migrator {
         lock(client).await?;
         let result = async {
             let applied = self.check(client).await?;
+            if let Some(adopted) = applied.iter().rev().take(steps).find(|row| row.adopted) {
+                return Err(MigrationError::AdoptedNotReverted {
+                    version: adopted.version,
+                    name: adopted.name.clone(),
+                });
+            }
             let mut done = Vec::new();
-            for (version, _, _) in applied.iter().rev().take(steps) {
+            for Applied { version, .. } in applied.iter().rev().take(steps) {
                 // check() refused applied versions without a file, so every one is found.
                 let Some(migration) = self.migrations.iter().find(|m| m.version == *version) else {
                     continue;
@@ -238,46 +286,59 @@ impl Migrator {
                 .map(|m| Status {
                     version: m.version,
                     name: m.name.clone(),
-                    applied: applied.iter().any(|(v, _, _)| *v == m.version),
+                    applied: applied.iter().any(|row| row.version == m.version),
+                    adopted: applied
+                        .iter()
+                        .any(|row| row.version == m.version && row.adopted),
                 })
                 .collect()
         });
         unlock(client, result).await
     }
 
-    /// The applied rows (version, name, checksum), in version order, after checking each against the files.
-    async fn check(
-        &self,
-        client: &mut Client,
-    ) -> Result<Vec<(i32, String, String)>, MigrationError> {
+    /// The applied rows, in version order, after checking each against the files.
+    async fn check(&self, client: &mut Client) -> Result<Vec<Applied>, MigrationError> {
         let rows = client
             .query(
-                "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
+                "SELECT version, name, checksum, adopted FROM schema_migrations ORDER BY version",
                 &[],
             )
             .await?;
-        let applied: Vec<(i32, String, String)> = rows
+        let applied: Vec<Applied> = rows
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .map(|r| Applied {
+                version: r.get(0),
+                name: r.get(1),
+                checksum: r.get(2),
+                adopted: r.get(3),
+            })
             .collect();
-        for (version, name, checksum) in &applied {
-            let Some(file) = self.migrations.iter().find(|m| m.version == *version) else {
+        for row in &applied {
+            let Some(file) = self.migrations.iter().find(|m| m.version == row.version) else {
                 return Err(MigrationError::UnknownApplied {
-                    version: *version,
-                    name: name.clone(),
+                    version: row.version,
+                    name: row.name.clone(),
                 });
             };
-            if &file.checksum != checksum {
+            if file.checksum != row.checksum {
                 return Err(MigrationError::ChecksumMismatch {
-                    version: *version,
-                    name: name.clone(),
-                    applied: checksum.clone(),
+                    version: row.version,
+                    name: row.name.clone(),
+                    applied: row.checksum.clone(),
                     file: file.checksum.clone(),
                 });
             }
         }
         Ok(applied)
     }
+}
+
+/// One row of the ledger.
+struct Applied {
+    version: i32,
+    name: String,
+    checksum: String,
+    adopted: bool,
 }
 
 /// Takes the advisory lock, then creates the ledger if this is the first run (under the lock: no race).
@@ -291,8 +352,11 @@ async fn lock(client: &mut Client) -> Result<(), MigrationError> {
                version    integer     PRIMARY KEY,
                name       text        NOT NULL,
                checksum   text        NOT NULL,
-               applied_at timestamptz NOT NULL DEFAULT now()
-             )",
+               applied_at timestamptz NOT NULL DEFAULT now(),
+               adopted    boolean     NOT NULL DEFAULT false
+             );
+             -- ledgers written before adoption existed
+             ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS adopted boolean NOT NULL DEFAULT false",
         )
         .await?;
     Ok(())

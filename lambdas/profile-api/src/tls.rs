@@ -130,6 +130,45 @@ impl ConnectionSettings {
         })
     }
 
+    /// Connects to `addr` (a port forward, say) instead of the URL's host, still checking the certificate
+    /// against the URL's host name: the same server, reached another way.
+    pub fn via(&mut self, addr: std::net::SocketAddr) -> Result<(), TlsError> {
+        let old = &self.config;
+        let [tokio_postgres::config::Host::Tcp(host)] = old.get_hosts() else {
+            return Err(TlsError::Url(
+                "a different address needs a URL with exactly one host name".to_owned(),
+            ));
+        };
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host(host)
+            .hostaddr(addr.ip())
+            .port(addr.port())
+            .ssl_mode(old.get_ssl_mode())
+            .channel_binding(old.get_channel_binding())
+            .target_session_attrs(old.get_target_session_attrs());
+        if let Some(user) = old.get_user() {
+            config.user(user);
+        }
+        if let Some(password) = old.get_password() {
+            config.password(password);
+        }
+        if let Some(dbname) = old.get_dbname() {
+            config.dbname(dbname);
+        }
+        if let Some(options) = old.get_options() {
+            config.options(options);
+        }
+        if let Some(name) = old.get_application_name() {
+            config.application_name(name);
+        }
+        if let Some(timeout) = old.get_connect_timeout() {
+            config.connect_timeout(*timeout);
+        }
+        self.config = config;
+        Ok(())
+    }
+
     /// The TLS connector for these settings (never used with [`SslMode::Disable`]).
     pub fn connector(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect, TlsError> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());

@@ -211,3 +211,58 @@ async fn concurrent_first_requests_create_one_profile() {
         .get(0);
     assert_eq!(count, 1);
 }
+
+/// Issue 16: on the reference app's existing database, after `migrate` adopted it, its users keep their
+/// profiles, an update works on their rows, and a brand-new `sub` gets one created (no email: the access token
+/// has none, and the adopted table allows that now).
+#[tokio::test]
+async fn the_endpoints_serve_the_reference_apps_adopted_database() {
+    let pg = test_support::start_postgres();
+    let url = pg.url("postgres");
+    let mut client = profile_api::database::connect(&url, Plaintext::Refused)
+        .await
+        .unwrap();
+    client
+        .batch_execute(include_str!("fixtures/reference_schema.sql"))
+        .await
+        .unwrap();
+    Migrator::embedded()
+        .unwrap()
+        .migrate(&mut client)
+        .await
+        .unwrap();
+    let api = ProfileApi {
+        database: Database::new(UrlSource::Direct(url), Plaintext::Refused),
+    };
+
+    let andrew = "0b7c4d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e";
+    let read = api.handle(event(GET_ROUTE, Some(andrew), None)).await;
+    assert_eq!(read.status_code, 200, "{:?}", read.body);
+    assert_eq!(body(&read)["handle"], "andrewbrown");
+    assert_eq!(body(&read)["display_name"], "Andrew Brown");
+    let update = json!({ "display_name": "Andrew", "bio": "Cloud" }).to_string();
+    let updated = api
+        .handle(event(UPDATE_ROUTE, Some(andrew), Some(&update)))
+        .await;
+    assert_eq!(updated.status_code, 200, "{:?}", updated.body);
+    assert_eq!(body(&updated)["bio"], "Cloud");
+
+    let newcomer = "5d6e7f80-9a1b-4c2d-8e3f-405162738495";
+    let first = api.handle(event(GET_ROUTE, Some(newcomer), None)).await;
+    assert_eq!(first.status_code, 200, "{:?}", first.body);
+    let email: Option<String> = client
+        .query_one(
+            "SELECT email FROM public.users WHERE cognito_user_id = $1",
+            &[&newcomer],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(email, None);
+    let users: i64 = client
+        .query_one("SELECT count(*) FROM public.users", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(users, 3, "the reference app's two users and the newcomer");
+}

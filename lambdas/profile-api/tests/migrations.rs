@@ -164,3 +164,165 @@ async fn concurrent_migrate_runs_apply_each_migration_once() {
         .get(0);
     assert_eq!(rows, 2);
 }
+
+/// The reference app's database (tests/fixtures/reference_schema.sql), before and after its `bio` migration.
+async fn reference_database(client: &Client, with_bio: bool) {
+    client
+        .batch_execute(include_str!("fixtures/reference_schema.sql"))
+        .await
+        .unwrap();
+    if with_bio {
+        client
+            .batch_execute(
+                "ALTER TABLE public.users ADD COLUMN bio text; \
+                 UPDATE public.users SET bio = 'Teaches cloud' WHERE handle = 'andrewbrown'",
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn count(client: &Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+/// Issue 16: `migrate` on the reference app's existing schema adopts its `users` table (no "relation users
+/// already exists"), keeps every row, and applies only what is missing; the adopted migration is never rolled
+/// back, and one applied here still is.
+#[tokio::test]
+async fn the_reference_apps_schema_is_adopted_keeping_its_rows() {
+    for with_bio in [false, true] {
+        let pg = test_support::start_postgres();
+        let mut client = connect(&pg.url("postgres")).await;
+        reference_database(&client, with_bio).await;
+        let migrator = Migrator::embedded().unwrap();
+
+        let applied = migrator.migrate(&mut client).await.unwrap();
+        let expected: &[i32] = if with_bio { &[] } else { &[2] };
+        assert_eq!(applied, expected, "with_bio={with_bio}");
+        let status = migrator.status(&mut client).await.unwrap();
+        assert!(status.iter().all(|s| s.applied), "{status:?}");
+        assert!(status[0].adopted, "0001 is adopted: {status:?}");
+        assert_eq!(status[1].adopted, with_bio, "{status:?}");
+        assert!(status[0].to_string().contains("adopted"), "{}", status[0]);
+
+        assert_eq!(count(&client, "SELECT count(*) FROM public.users").await, 2);
+        assert_eq!(
+            count(&client, "SELECT count(*) FROM public.activities").await,
+            1
+        );
+        if with_bio {
+            let bio: Option<String> = client
+                .query_one(
+                    "SELECT bio FROM public.users WHERE handle = 'andrewbrown'",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(bio.as_deref(), Some("Teaches cloud"));
+        }
+        // What 0001 leaves and the profile endpoints rely on: one row per Cognito user and per handle, rows
+        // without an email (an access token has none), a generated uuid and updated_at.
+        client
+            .execute(
+                "INSERT INTO public.users (handle, display_name, cognito_user_id) VALUES ('new', 'New', 'sub-1')",
+                &[],
+            )
+            .await
+            .unwrap();
+        let duplicate = client
+            .execute(
+                "INSERT INTO public.users (handle, display_name, cognito_user_id) VALUES ('other', 'O', 'sub-1')",
+                &[],
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            duplicate
+                .as_db_error()
+                .is_some_and(|e| e.constraint() == Some("users_cognito_user_id_key")),
+            "{duplicate:?}"
+        );
+        assert_eq!(
+            count(
+                &client,
+                "SELECT count(*) FROM public.users WHERE updated_at IS NOT NULL"
+            )
+            .await,
+            3
+        );
+
+        // Rolling back: 0002 when this run applied it; never the adopted 0001 (its down part drops the table).
+        if !with_bio {
+            assert_eq!(migrator.rollback(&mut client, 1).await.unwrap(), [2]);
+        }
+        let err = migrator.rollback(&mut client, 1).await.unwrap_err();
+        assert!(
+            matches!(err, MigrationError::AdoptedNotReverted { .. }),
+            "{err}"
+        );
+        assert_eq!(count(&client, "SELECT count(*) FROM public.users").await, 3);
+    }
+}
+
+/// A `users` table that is neither ours nor the reference app's is refused with what it lacks, and a reference
+/// table whose rows break 0001's rules (two rows for one Cognito user) stops the adoption with nothing changed.
+#[tokio::test]
+async fn a_users_table_that_cannot_be_adopted_is_left_as_it_was() {
+    let pg = test_support::start_postgres();
+    let url = pg.url("postgres");
+    let mut client = connect(&url).await;
+    let migrator = Migrator::embedded().unwrap();
+
+    client
+        .batch_execute("CREATE TABLE public.users (id serial PRIMARY KEY, email text NOT NULL)")
+        .await
+        .unwrap();
+    let err = migrator.migrate(&mut client).await.unwrap_err();
+    assert!(matches!(err, MigrationError::UnknownSchema { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("uuid, display_name, handle, cognito_user_id, created_at"),
+        "{err}"
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM schema_migrations").await,
+        0
+    );
+
+    client
+        .batch_execute("DROP TABLE public.users")
+        .await
+        .unwrap();
+    reference_database(&client, false).await;
+    client
+        .batch_execute(
+            "INSERT INTO public.users (display_name, handle, email, cognito_user_id) \
+             SELECT 'Twin', 'twin', 't@example.com', cognito_user_id FROM public.users WHERE handle = 'bayko'",
+        )
+        .await
+        .unwrap();
+    let before = schema_dump(&url);
+    let err = migrator.migrate(&mut client).await.unwrap_err();
+    assert!(
+        matches!(err, MigrationError::AdoptionFailed { .. }),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("nothing was changed")
+            && text.contains("users_cognito_user_id_key")
+            && text.contains("is duplicated"),
+        "{text}"
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM schema_migrations").await,
+        0
+    );
+    assert_eq!(
+        schema_dump(&url),
+        before,
+        "the adoption's changes were rolled back"
+    );
+}

@@ -121,3 +121,37 @@ async fn plain_text_is_refused_by_us_and_by_the_server() {
     );
     assert!(err.contains("(sslmode=disable)"), "{err}");
 }
+
+/// Through a port forward (`generator migrate --via`): the URL's host name is still what the certificate must
+/// name, the address is the forward's.
+#[tokio::test]
+async fn a_different_address_still_verifies_the_urls_host_name() {
+    let pg = test_support::start_postgres();
+    let via: std::net::SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
+    let url = |host: &str| {
+        format!(
+            "postgres://postgres@{host}:1/postgres?sslrootcert={}",
+            pg.ca_file().display()
+        )
+    };
+    let client =
+        profile_api::database::connect_via(&url("localhost"), Plaintext::Refused, Some(via))
+            .await
+            .unwrap();
+    let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+    assert_eq!(one, 1);
+    let err = match profile_api::database::connect_via(
+        &url("db.example.com"),
+        Plaintext::Refused,
+        Some(via),
+    )
+    .await
+    {
+        Ok(_) => panic!("a certificate for localhost was accepted for db.example.com"),
+        Err(err) => err.to_string(),
+    };
+    assert!(
+        err.contains("certificate not valid for name \"db.example.com\""),
+        "{err}"
+    );
+}

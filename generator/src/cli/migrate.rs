@@ -1,0 +1,93 @@
+//! `generator migrate --env NAME [--status | --rollback N]`: runs profile-api's migrations against the database
+//! whose URL is in the environment's SSM SecureString (`[database] url_parameter`, written by `make db-url`), so
+//! the operator never types or stores the URL. Connects as the function does: verify-full against the Amazon RDS
+//! CA bundle unless the URL says otherwise, plain text only on a local stage. The reference app's existing
+//! schema is adopted rather than failed on (profile-api's `baseline`).
+//!
+//! It runs where it is started, so that machine needs a network path to the database: a publicly reachable
+//! instance limited by its security group, a VPN, or a port forward given with `--via 127.0.0.1:PORT` (the
+//! certificate is still checked against the URL's host name).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use profile_api::migrations::Migrator;
+use profile_api::tls::Plaintext;
+
+use super::Failure;
+
+/// Apply (or list, or revert) profile-api's database migrations, with the URL from the environment's parameter.
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    #[arg(long, value_name = "NAME")]
+    pub env: String,
+
+    /// Only list every migration and whether it is applied.
+    #[arg(long, conflicts_with = "rollback")]
+    pub status: bool,
+
+    /// Revert the newest N applied migrations instead (never one adopted from the reference app's table).
+    #[arg(long, value_name = "N")]
+    pub rollback: Option<usize>,
+
+    /// Connect to this address instead of the URL's host (a port forward), still verifying the URL's host name.
+    #[arg(long, value_name = "IP:PORT")]
+    pub via: Option<SocketAddr>,
+
+    /// Folder that holds one folder per environment.
+    #[arg(long, value_name = "DIR", default_value = "envs")]
+    pub envs_dir: PathBuf,
+}
+
+pub(super) fn run(args: &MigrateArgs) -> Result<(), Failure> {
+    let config = super::load_config(&args.envs_dir, &args.env)?;
+    super::verify_account(&config)?;
+    let parameter = config.database.url_parameter.clone();
+    let plaintext = Plaintext::from_stage(Some(config.environment.stage.as_str()));
+    let region = config.environment.region.clone();
+    super::with_aws(&region, |sdk| async move {
+        let ssm = aws_sdk_ssm::Client::new(&sdk);
+        let url = ssm
+            .get_parameter()
+            .name(&parameter)
+            .with_decryption(true)
+            .send()
+            .await
+            .map_err(|e| {
+                Failure::Runtime(format!(
+                    "reading {parameter} (write it with `make db-url ENV={}`): {}",
+                    args.env,
+                    aws_sdk_ssm::error::DisplayErrorContext(e)
+                ))
+            })?
+            .parameter
+            .and_then(|p| p.value)
+            .ok_or_else(|| Failure::Runtime(format!("{parameter} has no value")))?;
+        let failed = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
+        let mut client = profile_api::database::connect_via(&url, plaintext, args.via)
+            .await
+            .map_err(|e| failed(&e))?;
+        let migrator = Migrator::embedded().map_err(|e| failed(&e))?;
+        if args.status {
+            for status in migrator.status(&mut client).await.map_err(|e| failed(&e))? {
+                println!("{status}");
+            }
+        } else if let Some(steps) = args.rollback {
+            let reverted = migrator
+                .rollback(&mut client, steps)
+                .await
+                .map_err(|e| failed(&e))?;
+            println!("reverted {} migration(s): {reverted:?}", reverted.len());
+        } else {
+            let applied = migrator
+                .migrate(&mut client)
+                .await
+                .map_err(|e| failed(&e))?;
+            println!("applied {} migration(s): {applied:?}", applied.len());
+            for status in migrator.status(&mut client).await.map_err(|e| failed(&e))? {
+                println!("{status}");
+            }
+        }
+        Ok(())
+    })
+}
