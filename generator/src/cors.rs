@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::stack::api::routes;
+use crate::topology::routes;
 
 /// The HTTP API's CORS configuration: the app's origins, the methods of the configured routes, and the two
 /// request headers the page sends.

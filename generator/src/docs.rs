@@ -5,7 +5,6 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::{Backend, Config};
-use crate::output::HEADER;
 
 const ENVIRONMENT_README: &str = include_str!("templates/environment.md.tera");
 
@@ -55,7 +54,7 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     let tera = engine(NAME, ENVIRONMENT_README)?;
     let env = &config.environment;
     let mut ctx = Context::new();
-    ctx.insert("header", HEADER);
+    ctx.insert("header", crate::GENERATED_HEADER);
     ctx.insert("name", &env.name);
     ctx.insert("stage", env.stage.as_str());
     ctx.insert("region", &env.region);
@@ -110,7 +109,9 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     ctx.insert("jwt_issuer", &config.api.jwt_issuer);
     ctx.insert(
         "routes",
-        &crate::stack::routes(config).into_keys().collect::<Vec<_>>(),
+        &crate::topology::routes(config)
+            .into_keys()
+            .collect::<Vec<_>>(),
     );
     ctx.insert(
         "content_types",
@@ -129,12 +130,16 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
     let l = &config.lambda;
     let mut functions = Vec::new();
     for kind in &config.images {
-        let names = crate::stack::KindNames::of(config, kind);
+        let names = crate::topology::KindNames::of(config, kind);
         functions.push((names.resize_function, &l.avatar_resize));
         functions.push((names.upload_function, &l.upload_url));
     }
     functions.push((
-        format!("{}-{}", config.name_prefix(), crate::stack::PROFILE_API_BIN),
+        format!(
+            "{}-{}",
+            config.name_prefix(),
+            crate::topology::PROFILE_API_BIN
+        ),
         &l.profile_api,
     ));
     let rows: Vec<FunctionRow> = functions

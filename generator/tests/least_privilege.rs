@@ -192,7 +192,7 @@ fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
     let routes = attribute(module(&api, "http_api"), "routes");
     let targets = attribute(module(&storage, "image_triggers"), "targets");
     for kind in &config.images {
-        let names = generator::stack::KindNames::of(&config, kind);
+        let names = generator::topology::KindNames::of(&config, kind);
         let resources = |module_name: &str| -> Vec<String> {
             let Expression::Array(statements) =
                 attribute(module(&functions, module_name), "policy_statements")
@@ -286,7 +286,7 @@ fn issue_8_defaults_keep_the_avatar_contract() {
         ),
         (512, 512, "jpg", 80, "")
     );
-    let kind_names = generator::stack::KindNames::of(&config, avatar);
+    let kind_names = generator::topology::KindNames::of(&config, avatar);
     assert_eq!(kind_names.upload_module, "upload_url");
     assert_eq!(kind_names.resize_module, "avatar_resize");
     assert!(

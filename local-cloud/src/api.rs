@@ -2,7 +2,7 @@
 //!
 //! 1. CORS preflights are answered from [`ApiCors`], derived from the config by the same code that writes the
 //!    Terraform (`generator::cors`), so the rules cannot drift.
-//! 2. Only the generator's routes exist (`generator::stack::routes`): one upload route per image kind and the
+//! 2. Only the generator's routes exist (`generator::topology::routes`): one upload route per image kind and the
 //!    profile routes; anything else is 404.
 //! 3. Every route needs a valid token from the local issuer (signature, `iss`, `exp`, and `aud` or `client_id`
 //!    as API Gateway checks them), else 401.
@@ -19,7 +19,7 @@ use aws_lambda_events::encodings::Body;
 use base64::Engine;
 use bytes::Bytes;
 use generator::cors::ApiCors;
-use generator::stack::names;
+use generator::topology::names;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use profile_api::handler::ProfileApi;
 use serde_json::json;

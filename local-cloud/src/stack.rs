@@ -11,8 +11,7 @@ use anyhow::{anyhow, bail, Context};
 use avatar_resize::handler::Resizer;
 use generator::config::Config;
 use generator::cors::ApiCors;
-use generator::stack::functions::PROFILE_API_BIN;
-use generator::stack::KindNames;
+use generator::topology::{KindNames, PROFILE_API_BIN};
 use tempfile::TempDir;
 use test_support::Server;
 use tokio::net::TcpListener;
@@ -217,7 +216,7 @@ impl Stack {
         let api = Arc::new(LocalApi::new(
             ApiCors::from_config(&config),
             Arc::clone(&issuer),
-            generator::stack::routes(&config),
+            generator::topology::routes(&config),
             uploads,
             profile_api,
             config.environment.account_id.clone(),

@@ -40,9 +40,9 @@ impl LocalRoot {
 
         let artifacts = scratch.path().join("artifacts");
         for bin in [
-            generator::stack::functions::RESIZE_BIN,
-            generator::stack::functions::UPLOAD_URL_BIN,
-            generator::stack::functions::PROFILE_API_BIN,
+            generator::topology::RESIZE_BIN,
+            generator::topology::UPLOAD_URL_BIN,
+            generator::topology::PROFILE_API_BIN,
         ] {
             placeholder_zip(&artifacts.join(bin))?;
         }

@@ -1,35 +1,12 @@
 //! `api.tf`: the HTTP API with CORS from the config, the JWT authorizer and one route per handler.
 
-use std::collections::BTreeMap;
-
 use hcl::Body;
 
-use super::{module_block, module_output, names};
+use super::{module_block, module_output};
 use crate::config::Config;
 use crate::cors::ApiCors;
 use crate::tf::{number, object, string, strings};
-
-/// The profile routes, served by `profile_api`.
-pub const PROFILE_ROUTES: &[&str] = &["GET /api/profile", "POST /api/profile/update"];
-
-/// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
-/// function) and the profile routes. Every route is behind the JWT authorizer.
-pub fn routes(config: &Config) -> BTreeMap<String, String> {
-    let mut routes: BTreeMap<String, String> = config
-        .images
-        .iter()
-        .map(|kind| {
-            (
-                format!("POST {}", kind.route),
-                super::KindNames::of(config, kind).upload_module,
-            )
-        })
-        .collect();
-    for route in PROFILE_ROUTES {
-        routes.insert((*route).to_owned(), names::PROFILE_API.to_owned());
-    }
-    routes
-}
+use crate::topology::{names, routes};
 
 pub fn body(config: &Config) -> Body {
     let api = &config.api;

@@ -3,9 +3,10 @@
 
 use hcl::Body;
 
-use super::{module_block, module_output, names};
+use super::{module_block, module_output};
 use crate::config::Config;
 use crate::tf::{object, string, strings};
+use crate::topology::names;
 
 pub fn body(config: &Config) -> Body {
     let mut attributes = vec![

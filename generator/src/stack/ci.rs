@@ -5,9 +5,10 @@
 
 use hcl::{Body, Expression};
 
-use super::{module_block, names};
+use super::module_block;
 use crate::config::Config;
 use crate::tf::{number, object, string, strings};
+use crate::topology::names;
 
 pub fn body(config: &Config) -> Body {
     let Some(github) = &config.github else {

@@ -5,19 +5,15 @@
 
 use hcl::{Body, Expression};
 
-use super::{module_block, module_output, names};
+use super::{module_block, module_output};
 use crate::config::{Config, Function, ImageKind};
 use crate::tf::{number, object, string, template};
-
-/// Binary names of the Lambdas; `cargo lambda build` writes `target/lambda/<name>/bootstrap.zip`.
-pub const RESIZE_BIN: &str = "avatar-resize";
-pub const UPLOAD_URL_BIN: &str = "upload-url";
-pub const PROFILE_API_BIN: &str = "profile-api";
+use crate::topology::{names, KindNames, PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 
 pub fn body(config: &Config) -> Body {
     let mut body = Body::builder();
     for kind in &config.images {
-        let names = super::KindNames::of(config, kind);
+        let names = KindNames::of(config, kind);
         body = body
             .add_block(resize_function(config, kind, &names))
             .add_block(upload_function(config, kind, &names));
@@ -58,7 +54,7 @@ fn outputs_spec(kind: &ImageKind) -> String {
 }
 
 /// The kind's resizer: reads and tags only its originals, writes only under its output prefix.
-fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) -> hcl::Block {
+fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl::Block {
     let avatar = &config.avatar;
     let env = env_vars([
         (
@@ -72,7 +68,7 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
         ("AVATAR_CACHE_CONTROL", string(&avatar.cache_control)),
         (
             "CLOUDFRONT_DISTRIBUTION_ID",
-            module_output(super::names::CDN, "cloudfront_distribution_id"),
+            module_output(names::CDN, "cloudfront_distribution_id"),
         ),
         ("IMAGE_KIND", string(&kind.name)),
         (
@@ -89,18 +85,18 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
         statement(
             "ReadAndTagOriginals",
             &["s3:GetObject", "s3:PutObjectTagging"],
-            object_arn(super::names::UPLOADS, &kind.originals_prefix),
+            object_arn(names::UPLOADS, &kind.originals_prefix),
         ),
         // GetObject for the HEAD that finds outputs already made from the same upload (a reused URL).
         statement(
             "WriteAndCheckOutputs",
             &["s3:GetObject", "s3:PutObject"],
-            object_arn(super::names::ASSETS, &kind.output_prefix),
+            object_arn(names::ASSETS, &kind.output_prefix),
         ),
         statement(
             "InvalidateOutputs",
             &["cloudfront:CreateInvalidation"],
-            module_output(super::names::CDN, "cloudfront_distribution_arn"),
+            module_output(names::CDN, "cloudfront_distribution_arn"),
         ),
         // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead
         // of 404, and the resizer retries an event it should ignore. S3 makes that check without an `s3:prefix`,
@@ -109,8 +105,8 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
             "ListSoAMissingKeyIsNotFound",
             &["s3:ListBucket"],
             Expression::Array(vec![
-                module_output(super::names::UPLOADS, "s3_bucket_arn"),
-                module_output(super::names::ASSETS, "s3_bucket_arn"),
+                module_output(names::UPLOADS, "s3_bucket_arn"),
+                module_output(names::ASSETS, "s3_bucket_arn"),
             ]),
         ),
     ];
@@ -127,7 +123,7 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
 }
 
 /// The kind's presigned-upload endpoint: may only sign uploads under its originals prefix.
-fn upload_function(config: &Config, kind: &ImageKind, names: &super::KindNames) -> hcl::Block {
+fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl::Block {
     let extension = kind.main_output().map_or("jpg", |o| o.format.extension());
     let env = env_vars([
         (
@@ -168,7 +164,7 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &super::KindNames) 
         statement(
             "PresignOriginalUploads",
             &["s3:PutObject"],
-            object_arn(super::names::UPLOADS, &kind.originals_prefix),
+            object_arn(names::UPLOADS, &kind.originals_prefix),
         ),
         statement(
             "CountUploadUrlsPerUser",

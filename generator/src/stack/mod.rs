@@ -5,8 +5,6 @@ pub mod api;
 mod cdn;
 mod ci;
 pub mod functions;
-pub use api::routes;
-pub use functions::{PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 mod outputs;
 mod storage;
 mod terraform;
@@ -14,59 +12,10 @@ mod terraform;
 use hcl::Body;
 
 use crate::config::Config;
+use crate::topology::names;
 
 /// Path of the modules folder, relative to an environment root (`envs/<env>/`).
 pub(crate) const MODULES: &str = "../../modules";
-
-/// Module names used in references between files.
-pub mod names {
-    pub const UPLOADS: &str = "uploads_bucket";
-    pub const ASSETS: &str = "assets_bucket";
-    pub const CDN: &str = "cdn";
-    pub const RESIZE: &str = "avatar_resize";
-    pub const UPLOAD_URL: &str = "upload_url";
-    pub const PROFILE_API: &str = "profile_api";
-    pub const API: &str = "http_api";
-    pub const GITHUB: &str = "github_oidc";
-    /// The SNS topic the alarms notify (with `[alerts]`).
-    pub const ALERTS: &str = "alerts";
-    /// The per-user counters of upload URLs.
-    pub const UPLOAD_QUOTA: &str = "upload_quota";
-    /// The uploads bucket's S3 events, one subscription per image kind.
-    pub const TRIGGERS: &str = "image_triggers";
-}
-
-/// The modules and functions of one image kind. The kind named `avatar` keeps the upload function's names from
-/// before kinds existed (`upload_url`, `<prefix>-upload-url`), so existing deployments change in place.
-pub struct KindNames {
-    pub resize_module: String,
-    pub resize_function: String,
-    pub upload_module: String,
-    pub upload_function: String,
-}
-
-impl KindNames {
-    pub fn of(config: &Config, kind: &crate::config::ImageKind) -> Self {
-        let prefix = config.name_prefix();
-        let (upload_module, upload_function) = if kind.name == "avatar" {
-            (
-                names::UPLOAD_URL.to_owned(),
-                format!("{prefix}-{UPLOAD_URL_BIN}"),
-            )
-        } else {
-            (
-                format!("{}_{}", kind.name, names::UPLOAD_URL),
-                format!("{prefix}-{}-{UPLOAD_URL_BIN}", kind.name),
-            )
-        };
-        KindNames {
-            resize_module: format!("{}_resize", kind.name),
-            resize_function: format!("{prefix}-{}-resize", kind.name),
-            upload_module,
-            upload_function,
-        }
-    }
-}
 
 /// Every `.tf` file of the root, in a fixed order.
 pub fn root(config: &Config) -> Vec<(&'static str, Body)> {

@@ -2,15 +2,16 @@
 
 use hcl::{Block, Body, Expression};
 
-use super::{module_output, names};
+use super::module_output;
 use crate::config::Config;
+use crate::topology::names;
 
 pub fn body(config: &Config) -> Body {
     let kinds = || config.images.iter();
     let image_base_urls =
         crate::tf::object(kinds().map(|k| (k.name.clone(), super::output_base_url(k))));
     let failure_queues = crate::tf::object(kinds().map(|k| {
-        let module = super::KindNames::of(config, k).resize_module;
+        let module = crate::topology::KindNames::of(config, k).resize_module;
         (
             k.name.clone(),
             module_output(&module, "lambda_failure_queue_arn"),

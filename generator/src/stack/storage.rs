@@ -3,10 +3,11 @@
 
 use hcl::Body;
 
-use super::{module_block, module_output, names};
+use super::{module_block, module_output};
 use crate::config::Config;
 use crate::cors::UploadCors;
 use crate::tf::{number, object, string, strings};
+use crate::topology::names;
 
 pub fn body(config: &Config) -> Body {
     let cors = UploadCors::from_config(config);
@@ -83,7 +84,7 @@ pub fn body(config: &Config) -> Body {
     );
 
     let targets = object(config.images.iter().map(|kind| {
-        let module = super::KindNames::of(config, kind).resize_module;
+        let module = crate::topology::KindNames::of(config, kind).resize_module;
         (
             kind.name.clone(),
             object([

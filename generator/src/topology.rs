@@ -1,0 +1,85 @@
+//! What an environment's stack is made of, by name: the root's modules, the modules and functions of each image
+//! kind, the Lambda binaries and the HTTP API's routes. The Terraform emitters (`stack/`), the CORS rules
+//! (`cors.rs`), the generated README (`docs.rs`) and the local cloud all read these, so none of them depends on
+//! another to learn a name.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, ImageKind};
+
+/// Binary names of the Lambdas; `cargo lambda build` writes `target/lambda/<name>/bootstrap.zip`.
+pub const RESIZE_BIN: &str = "avatar-resize";
+pub const UPLOAD_URL_BIN: &str = "upload-url";
+pub const PROFILE_API_BIN: &str = "profile-api";
+
+/// Module names used in references between files.
+pub mod names {
+    pub const UPLOADS: &str = "uploads_bucket";
+    pub const ASSETS: &str = "assets_bucket";
+    pub const CDN: &str = "cdn";
+    pub const RESIZE: &str = "avatar_resize";
+    pub const UPLOAD_URL: &str = "upload_url";
+    pub const PROFILE_API: &str = "profile_api";
+    pub const API: &str = "http_api";
+    pub const GITHUB: &str = "github_oidc";
+    /// The SNS topic the alarms notify (with `[alerts]`).
+    pub const ALERTS: &str = "alerts";
+    /// The per-user counters of upload URLs.
+    pub const UPLOAD_QUOTA: &str = "upload_quota";
+    /// The uploads bucket's S3 events, one subscription per image kind.
+    pub const TRIGGERS: &str = "image_triggers";
+}
+
+/// The modules and functions of one image kind. The kind named `avatar` keeps the upload function's names from
+/// before kinds existed (`upload_url`, `<prefix>-upload-url`), so existing deployments change in place.
+pub struct KindNames {
+    pub resize_module: String,
+    pub resize_function: String,
+    pub upload_module: String,
+    pub upload_function: String,
+}
+
+impl KindNames {
+    pub fn of(config: &Config, kind: &ImageKind) -> Self {
+        let prefix = config.name_prefix();
+        let (upload_module, upload_function) = if kind.name == "avatar" {
+            (
+                names::UPLOAD_URL.to_owned(),
+                format!("{prefix}-{UPLOAD_URL_BIN}"),
+            )
+        } else {
+            (
+                format!("{}_{}", kind.name, names::UPLOAD_URL),
+                format!("{prefix}-{}-{UPLOAD_URL_BIN}", kind.name),
+            )
+        };
+        KindNames {
+            resize_module: format!("{}_resize", kind.name),
+            resize_function: format!("{prefix}-{}-resize", kind.name),
+            upload_module,
+            upload_function,
+        }
+    }
+}
+
+/// The profile routes, served by `profile_api`.
+pub const PROFILE_ROUTES: &[&str] = &["GET /api/profile", "POST /api/profile/update"];
+
+/// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
+/// function) and the profile routes. Every route is behind the JWT authorizer.
+pub fn routes(config: &Config) -> BTreeMap<String, String> {
+    let mut routes: BTreeMap<String, String> = config
+        .images
+        .iter()
+        .map(|kind| {
+            (
+                format!("POST {}", kind.route),
+                KindNames::of(config, kind).upload_module,
+            )
+        })
+        .collect();
+    for route in PROFILE_ROUTES {
+        routes.insert((*route).to_owned(), names::PROFILE_API.to_owned());
+    }
+    routes
+}
