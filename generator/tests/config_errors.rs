@@ -40,7 +40,7 @@ fn several_problems_are_reported_in_one_run() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/invalid/several-problems-at-once.toml");
     let (errors, _) = render(&path);
-    let codes: Vec<&str> = errors.issues.iter().map(|i| i.code).collect();
+    let codes: Vec<&str> = errors.issues.iter().map(|i| i.code.as_str()).collect();
     assert_eq!(errors.issues.len(), 7, "{codes:?}");
     for code in [
         "config::not_allowed",
@@ -60,6 +60,9 @@ fn unknown_key_lists_the_expected_keys() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/invalid/unknown-nested-key.toml");
     let (errors, rendered) = render(&path);
-    assert_eq!(errors.issues[0].code, "config::unknown_key");
+    assert_eq!(
+        errors.issues[0].code,
+        generator::config::IssueCode::UnknownKey
+    );
     assert!(rendered.contains("max_bytes"), "{rendered}");
 }

@@ -6,11 +6,13 @@ use std::ops::Range;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
+use super::IssueCode;
+
 /// One problem in a config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigIssue {
     /// Stable machine-readable code, such as `config::bucket_name`.
-    pub code: &'static str,
+    pub code: IssueCode,
     pub message: String,
     pub span: Range<usize>,
     pub label: String,

@@ -4,11 +4,13 @@
 //! every value and reports all problems at once, each with its span.
 
 pub mod diagnostic;
+mod issue_code;
 pub mod model;
 pub mod raw;
 pub mod rules;
 
 pub use diagnostic::{ConfigErrors, ConfigIssue};
+pub use issue_code::IssueCode;
 pub use model::*;
 
 /// Parses and validates the text of a config file. `path` is only used in messages; `folder` is the name of the
@@ -19,13 +21,13 @@ pub fn parse(path: &str, folder: &str, text: &str) -> Result<Config, ConfigError
         let message = e.message().trim_end().to_owned();
         let issue = ConfigIssue {
             code: if message.starts_with("unknown field") {
-                "config::unknown_key"
+                IssueCode::UnknownKey
             } else if message.starts_with("missing field") {
-                "config::missing_key"
+                IssueCode::MissingKey
             } else if message.starts_with("invalid type") {
-                "config::wrong_type"
+                IssueCode::WrongType
             } else {
-                "config::syntax"
+                IssueCode::Syntax
             },
             label: "here".to_owned(),
             help: Some(

@@ -3,7 +3,7 @@
 //! account's quota can be as low as 10, where nothing can be reserved at all. So a reservation needs the quota
 //! stated (`lambda.account_concurrency`, from `aws lambda get-account-settings`), and the total must leave 100.
 
-use super::Checker;
+use super::{Checker, IssueCode};
 use crate::config::model::Lambdas;
 use crate::config::raw::RawConfig;
 
@@ -62,7 +62,7 @@ pub(super) fn check_reserved_concurrency(
         .join(" + ");
     match &raw.lambda.account_concurrency {
         None => c.report(
-            "config::reserved_concurrency",
+            IssueCode::ReservedConcurrency,
             span,
             format!(
                 "`lambda.{first_name}.reserved_concurrency` reserves {total} executions in all ({breakdown}), \
@@ -80,7 +80,7 @@ pub(super) fn check_reserved_concurrency(
             let available = quota_value - i64::from(MIN_UNRESERVED);
             if i64::from(total) > available {
                 c.report(
-                    "config::reserved_concurrency",
+                    IssueCode::ReservedConcurrency,
                     quota.span(),
                     format!(
                         "the reservations total {total} ({breakdown}), but an account quota of {quota_value} \

@@ -6,7 +6,7 @@
 use pipeline_contract::memory::{config_peak, decode_budget, worst_bytes_per_pixel, MIB};
 use pipeline_contract::ImageType;
 
-use super::Checker;
+use super::{Checker, IssueCode};
 use crate::config::model::{Avatar, ImageKind, Lambdas, Upload};
 use crate::config::raw::RawConfig;
 
@@ -61,7 +61,7 @@ pub(super) fn check_resizer_memory(
     .next()
     .unwrap_or(0..0);
     c.report(
-        "config::resizer_memory",
+        IssueCode::ResizerMemory,
         span,
         format!(
             "the resizer's {memory_mb} MB cannot decode the largest image the limits accept ({} pixels of {})",

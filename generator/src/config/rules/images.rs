@@ -1,0 +1,388 @@
+//! `[upload]`, `[avatar]` and `[[images]]`: what may be uploaded, and each image kind's routes, prefixes and
+//! outputs, within the limits the resizer and the upload function share.
+
+use super::*;
+
+/// Upper bounds that keep a kind's outputs, and the number of functions, small.
+pub const MAX_IMAGE_KINDS: usize = 5;
+pub const MAX_OUTPUTS_PER_KIND: usize = 5;
+/// The largest output edge and area (a 4096×4096 JPEG is already 16 MP).
+pub const MAX_OUTPUT_EDGE: i64 = 4096;
+pub const MAX_OUTPUT_PIXELS: i64 = 16_777_216;
+
+/// Reports `value` if an earlier entry had it.
+pub(super) fn unique(
+    c: &mut Checker,
+    seen: &mut Vec<(String, Range<usize>)>,
+    value: &str,
+    span: Range<usize>,
+    key: &str,
+) {
+    if seen.iter().any(|(v, _)| v == value) {
+        c.report(
+            IssueCode::Duplicate,
+            span.clone(),
+            format!("`{key}` \"{value}\" appears twice"),
+            "duplicate",
+            "each kind needs its own value",
+        );
+    }
+    seen.push((value.to_owned(), span));
+}
+
+/// Reports a prefix that contains, or is contained in, an earlier one: one key would belong to two kinds (and
+/// S3 refuses overlapping notification filters).
+pub(super) fn disjoint(
+    c: &mut Checker,
+    seen: &mut Vec<(String, Range<usize>)>,
+    prefix: &Spanned<String>,
+    key: &str,
+) {
+    let p = prefix.get_ref();
+    if let Some((other, _)) = seen
+        .iter()
+        .find(|(o, _)| o.starts_with(p.as_str()) || p.starts_with(o.as_str()))
+    {
+        c.report(
+            IssueCode::OverlappingPrefixes,
+            prefix.span(),
+            format!("`{key}` \"{p}\" overlaps \"{other}\""),
+            "overlapping prefix",
+            "allowed: prefixes where neither starts with the other, so every key belongs to one kind",
+        );
+    }
+    seen.push((p.clone(), prefix.span()));
+}
+
+pub(super) fn check_images(
+    c: &mut Checker,
+    raw: Option<&Spanned<Vec<Spanned<RawImageKind>>>>,
+    avatar: &Avatar,
+) -> Vec<ImageKind> {
+    let Some(list) = raw else {
+        return ImageKind::defaults(avatar);
+    };
+    if list.get_ref().is_empty() || list.get_ref().len() > MAX_IMAGE_KINDS {
+        c.report(
+            IssueCode::Images,
+            list.span(),
+            format!("{} image kinds", list.get_ref().len()),
+            "wrong number of kinds",
+            format!("allowed: 1..={MAX_IMAGE_KINDS} `[[images]]` tables (or none: the avatar and banner defaults)"),
+        );
+    }
+    let mut kinds = Vec::new();
+    // (value, span) of every name, route and prefix seen so far, for the uniqueness and overlap checks.
+    let mut names: Vec<(String, Range<usize>)> = Vec::new();
+    let mut routes: Vec<(String, Range<usize>)> = Vec::new();
+    let mut originals: Vec<(String, Range<usize>)> = Vec::new();
+    let mut outputs_seen: Vec<(String, Range<usize>)> = Vec::new();
+    for kind in list.get_ref() {
+        let k = kind.get_ref();
+        let name = k.name.get_ref();
+        let name_ok = (1..=16).contains(&name.len())
+            && name.starts_with(|ch: char| ch.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !name_ok {
+            c.report(
+                IssueCode::ImageName,
+                k.name.span(),
+                format!("`images.name` is \"{name}\""),
+                "not a kind name",
+                "allowed: 1 to 16 of a-z0-9, starting with a letter (it names the kind's functions)",
+            );
+        }
+        unique(c, &mut names, name, k.name.span(), "images.name");
+        let route = k.route.get_ref();
+        let route_ok = route.starts_with('/')
+            && route.len() <= 64
+            && route[1..].split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b))
+            })
+            && !route.starts_with("/api/");
+        if !route_ok {
+            c.report(
+                IssueCode::ImageRoute,
+                k.route.span(),
+                format!("`images.route` is \"{route}\""),
+                "not an upload route",
+                "allowed: a path such as \"/banners/key_upload\" (segments of a-z0-9_-, not under /api/); it is served as POST",
+            );
+        }
+        unique(c, &mut routes, route, k.route.span(), "images.route");
+        for (key, prefix) in [
+            ("originals_prefix", &k.originals_prefix),
+            ("output_prefix", &k.output_prefix),
+        ] {
+            let p = prefix.get_ref();
+            let ok = p.ends_with('/')
+                && !p.starts_with('/')
+                && p.len() <= 64
+                && !p.contains("//")
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-/".contains(&b));
+            if !ok {
+                c.report(
+                    IssueCode::ImagePrefix,
+                    prefix.span(),
+                    format!("`images.{key}` is \"{p}\""),
+                    "not a key prefix",
+                    "allowed: a-z0-9_-/ ending with /, e.g. \"banners/original/\"",
+                );
+            }
+        }
+        disjoint(
+            c,
+            &mut originals,
+            &k.originals_prefix,
+            "images.originals_prefix",
+        );
+        disjoint(
+            c,
+            &mut outputs_seen,
+            &k.output_prefix,
+            "images.output_prefix",
+        );
+
+        let outs = k.outputs.get_ref();
+        if outs.is_empty() || outs.len() > MAX_OUTPUTS_PER_KIND {
+            c.report(
+                IssueCode::ImageOutputs,
+                k.outputs.span(),
+                format!("kind \"{name}\" has {} outputs", outs.len()),
+                "wrong number of outputs",
+                format!("allowed: 1..={MAX_OUTPUTS_PER_KIND} `[[images.outputs]]` per kind"),
+            );
+        }
+        let mut files: Vec<(String, Range<usize>)> = Vec::new();
+        let mut outputs = Vec::new();
+        for (i, out) in outs.iter().enumerate() {
+            let o = out.get_ref();
+            let width: u32 = c.int(
+                "images.outputs.width",
+                &Some(o.width.clone()),
+                16,
+                MAX_OUTPUT_EDGE,
+                512,
+            );
+            let height: u32 = c.int(
+                "images.outputs.height",
+                &Some(o.height.clone()),
+                16,
+                MAX_OUTPUT_EDGE,
+                512,
+            );
+            if i64::from(width) * i64::from(height) > MAX_OUTPUT_PIXELS {
+                c.report(
+                    IssueCode::ImageSize,
+                    out.span(),
+                    format!(
+                        "{width}×{height} is {} pixels",
+                        u64::from(width) * u64::from(height)
+                    ),
+                    "output too large",
+                    format!("allowed: at most {MAX_OUTPUT_PIXELS} pixels per output"),
+                );
+            }
+            if let Some(fit) = &o.fit {
+                c.one_of("images.outputs.fit", fit, &["cover"]);
+            }
+            let format = match &o.format {
+                None => ImageFormat::Jpeg,
+                Some(f) => match c.one_of("images.outputs.format", f, &["jpeg", "webp"]) {
+                    Some("webp") => ImageFormat::Webp,
+                    _ => ImageFormat::Jpeg,
+                },
+            };
+            let quality = c.int("images.outputs.quality", &o.quality, 1, 100, 80);
+            let suffix = match &o.suffix {
+                Some(sfx) => {
+                    let text = sfx.get_ref();
+                    if text.len() > 16
+                        || !text.bytes().all(|b| {
+                            b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b)
+                        })
+                    {
+                        c.report(
+                            IssueCode::ImageSuffix,
+                            sfx.span(),
+                            format!("`images.outputs.suffix` is \"{text}\""),
+                            "not a key suffix",
+                            "allowed: up to 16 of a-z0-9_- (\"\" for the main output)",
+                        );
+                    }
+                    if i == 0 && !text.is_empty() {
+                        c.report(
+                            IssueCode::ImageSuffix,
+                            sfx.span(),
+                            format!("the first output of kind \"{name}\" has suffix \"{text}\""),
+                            "the main output has no suffix",
+                            "allowed: \"\" for the first output: it is the kind's main image, <output_prefix><sub>.<ext>",
+                        );
+                    }
+                    text.clone()
+                }
+                None if i == 0 => String::new(),
+                None => format!("_{width}x{height}"),
+            };
+            let file = format!("{suffix}.{}", format.extension());
+            unique(
+                c,
+                &mut files,
+                &file,
+                out.span(),
+                "images.outputs (suffix and format)",
+            );
+            outputs.push(ImageOutput {
+                width,
+                height,
+                format,
+                quality,
+                suffix,
+            });
+        }
+        kinds.push(ImageKind {
+            name: name.clone(),
+            route: route.clone(),
+            originals_prefix: k.originals_prefix.get_ref().clone(),
+            output_prefix: k.output_prefix.get_ref().clone(),
+            outputs,
+        });
+    }
+    kinds
+}
+
+pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
+    let max_bytes = c.int(
+        "upload.max_bytes",
+        &u.max_bytes,
+        1024,
+        50 * 1024 * 1024,
+        5 * 1024 * 1024,
+    );
+    let mut content_types = BTreeSet::new();
+    match &u.content_types {
+        None => content_types.extend([ContentType::Jpeg, ContentType::Png, ContentType::Webp]),
+        Some(list) if list.get_ref().is_empty() => c.report(
+            IssueCode::ContentTypes,
+            list.span(),
+            "`upload.content_types` is empty",
+            "no type allowed",
+            "list at least one of the supported types",
+        ),
+        Some(list) => {
+            let supported: Vec<&str> = ContentType::ALL.iter().map(|t| t.mime()).collect();
+            for t in list.get_ref() {
+                match ContentType::from_mime(t.get_ref()) {
+                    Some(ct) if !content_types.insert(ct) => c.report(
+                        IssueCode::ContentTypes,
+                        t.span(),
+                        format!("`upload.content_types` lists \"{}\" twice", t.get_ref()),
+                        "duplicate",
+                        "list each type once",
+                    ),
+                    Some(_) => {}
+                    None => c.report(
+                        IssueCode::ContentTypes,
+                        t.span(),
+                        format!(
+                            "`upload.content_types` has \"{}\", which is not supported",
+                            t.get_ref()
+                        ),
+                        "unsupported type",
+                        format!("supported: {}", quoted_list(&supported)),
+                    ),
+                }
+            }
+        }
+    }
+    Upload {
+        max_bytes,
+        content_types: content_types.into_iter().collect(),
+        url_ttl_seconds: c.int("upload.url_ttl_seconds", &u.url_ttl_seconds, 10, 3600, 300),
+        expire_originals_after_days: c.int(
+            "upload.expire_originals_after_days",
+            &u.expire_originals_after_days,
+            1,
+            365,
+            7,
+        ),
+        uploads_per_user_per_hour: c.int(
+            "upload.uploads_per_user_per_hour",
+            &u.uploads_per_user_per_hour,
+            1,
+            i64::from(pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR),
+            30,
+        ),
+    }
+}
+
+pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
+    let format = match &a.format {
+        None => ImageFormat::Jpeg,
+        Some(f) => match c.one_of("avatar.format", f, &["jpeg", "webp"]) {
+            Some("webp") => ImageFormat::Webp,
+            _ => ImageFormat::Jpeg,
+        },
+    };
+    let cache_control = match &a.cache_control {
+        None => "public, max-age=300, s-maxage=31536000".to_owned(),
+        Some(v) => {
+            let s = v.get_ref();
+            if s.trim().is_empty()
+                || s.len() > 256
+                || !s.chars().all(|ch| (' '..='~').contains(&ch))
+            {
+                c.report(
+                    IssueCode::CacheControl,
+                    v.span(),
+                    format!("`avatar.cache_control` is \"{}\"", s.escape_debug()),
+                    "not a header value",
+                    "allowed: 1 to 256 printable ASCII characters, e.g. \"public, max-age=300\"",
+                );
+            }
+            s.clone()
+        }
+    };
+    let background = match &a.background {
+        None => "#ffffff".to_owned(),
+        Some(v) => {
+            let s = v.get_ref();
+            let ok = s.len() == 7
+                && s.starts_with('#')
+                && s[1..]
+                    .chars()
+                    .all(|ch| ch.is_ascii_digit() || ('a'..='f').contains(&ch));
+            if !ok {
+                c.report(
+                    IssueCode::Background,
+                    v.span(),
+                    format!("`avatar.background` is \"{s}\""),
+                    "not a colour",
+                    "allowed: #rrggbb in lowercase hex, e.g. \"#ffffff\"",
+                );
+            }
+            s.clone()
+        }
+    };
+    Avatar {
+        size: c.int("avatar.size", &a.size, 16, 4096, 512),
+        format,
+        quality: c.int("avatar.quality", &a.quality, 1, 100, 80),
+        cache_control,
+        max_pixels: c.int(
+            "avatar.max_pixels",
+            &a.max_pixels,
+            1,
+            100_000_000,
+            50_000_000,
+        ),
+        max_dimension: c.int("avatar.max_dimension", &a.max_dimension, 16, 65_535, 16_384),
+        background,
+    }
+}
