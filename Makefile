@@ -17,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated validate lambdas bench fuzz plan bootstrap db-url migrate destroy apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated module-docs validate lambdas bench fuzz plan bootstrap db-url migrate destroy apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -55,8 +55,12 @@ token: build-tools ## Print a Cognito-shaped access token from the local issuer:
 generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
 	$(GENERATOR) --env $(ENV)
 
-check-generated: ## Fail, naming the files, if any committed generated file is stale
+check-generated: ## Fail, naming the files, if any committed generated file (a root, a module README's tables) is stale
 	$(GENERATOR) --all --check
+	$(GENERATOR) module-docs --check
+
+module-docs: ## Write the inputs/outputs tables of every modules/*/README.md from its variables.tf and outputs.tf
+	$(GENERATOR) module-docs
 
 validate: ## terraform validate every environment (no backend, no AWS)
 	@for env in envs/*/; do \

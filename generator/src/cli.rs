@@ -6,6 +6,7 @@ mod bootstrap;
 mod ci_env;
 mod db_url;
 mod migrate;
+mod module_docs;
 mod plan_summary;
 
 use std::io::{IsTerminal, Write};
@@ -84,6 +85,7 @@ pub enum Subcommand {
     Bootstrap(bootstrap::BootstrapArgs),
     DbUrl(db_url::DbUrlArgs),
     Migrate(migrate::MigrateArgs),
+    ModuleDocs(module_docs::ModuleDocsArgs),
 }
 
 #[derive(Debug)]
@@ -101,6 +103,7 @@ pub fn run(args: &Args) -> ExitCode {
         Some(Subcommand::Bootstrap(a)) => bootstrap::run(a),
         Some(Subcommand::DbUrl(a)) => db_url::run(a),
         Some(Subcommand::Migrate(a)) => migrate::run(a),
+        Some(Subcommand::ModuleDocs(a)) => module_docs::run(a),
         None => run_inner(args),
     };
     match result {

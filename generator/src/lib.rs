@@ -8,6 +8,7 @@ pub mod account;
 pub mod config;
 pub mod cors;
 pub mod docs;
+pub mod module_docs;
 pub mod output;
 pub mod plan;
 pub mod stack;
