@@ -28,33 +28,39 @@ module "avatar_resize" {
   }
   policy_statements = [
     {
-      Sid    = "ReadAndTagOriginals"
-      Effect = "Allow"
+      Sid = "ReadAndTagOriginals"
       Action = [
         "s3:GetObject",
         "s3:PutObjectTagging"
       ]
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      ]
     },
     {
-      Sid    = "WriteAndCheckOutputs"
-      Effect = "Allow"
+      Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
         "s3:PutObject"
       ]
-      Resource = "${module.assets_bucket.s3_bucket_arn}/avatars/*"
+      Resource = [
+        "${module.assets_bucket.s3_bucket_arn}/avatars/*"
+      ]
     },
     {
-      Sid      = "InvalidateOutputs"
-      Effect   = "Allow"
-      Action   = "cloudfront:CreateInvalidation"
-      Resource = module.cdn.cloudfront_distribution_arn
+      Sid = "InvalidateOutputs"
+      Action = [
+        "cloudfront:CreateInvalidation"
+      ]
+      Resource = [
+        module.cdn.cloudfront_distribution_arn
+      ]
     },
     {
-      Sid    = "ListSoAMissingKeyIsNotFound"
-      Effect = "Allow"
-      Action = "s3:ListBucket"
+      Sid = "ListSoAMissingKeyIsNotFound"
+      Action = [
+        "s3:ListBucket"
+      ]
       Resource = [
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
@@ -86,16 +92,22 @@ module "upload_url" {
   }
   policy_statements = [
     {
-      Sid      = "PresignOriginalUploads"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      Sid = "PresignOriginalUploads"
+      Action = [
+        "s3:PutObject"
+      ]
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      ]
     },
     {
-      Sid      = "CountUploadUrlsPerUser"
-      Effect   = "Allow"
-      Action   = "dynamodb:UpdateItem"
-      Resource = module.upload_quota.table_arn
+      Sid = "CountUploadUrlsPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
     }
   ]
 }
@@ -128,33 +140,39 @@ module "banner_resize" {
   }
   policy_statements = [
     {
-      Sid    = "ReadAndTagOriginals"
-      Effect = "Allow"
+      Sid = "ReadAndTagOriginals"
       Action = [
         "s3:GetObject",
         "s3:PutObjectTagging"
       ]
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      ]
     },
     {
-      Sid    = "WriteAndCheckOutputs"
-      Effect = "Allow"
+      Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
         "s3:PutObject"
       ]
-      Resource = "${module.assets_bucket.s3_bucket_arn}/banners/*"
+      Resource = [
+        "${module.assets_bucket.s3_bucket_arn}/banners/*"
+      ]
     },
     {
-      Sid      = "InvalidateOutputs"
-      Effect   = "Allow"
-      Action   = "cloudfront:CreateInvalidation"
-      Resource = module.cdn.cloudfront_distribution_arn
+      Sid = "InvalidateOutputs"
+      Action = [
+        "cloudfront:CreateInvalidation"
+      ]
+      Resource = [
+        module.cdn.cloudfront_distribution_arn
+      ]
     },
     {
-      Sid    = "ListSoAMissingKeyIsNotFound"
-      Effect = "Allow"
-      Action = "s3:ListBucket"
+      Sid = "ListSoAMissingKeyIsNotFound"
+      Action = [
+        "s3:ListBucket"
+      ]
       Resource = [
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
@@ -186,16 +204,22 @@ module "banner_upload_url" {
   }
   policy_statements = [
     {
-      Sid      = "PresignOriginalUploads"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      Sid = "PresignOriginalUploads"
+      Action = [
+        "s3:PutObject"
+      ]
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      ]
     },
     {
-      Sid      = "CountUploadUrlsPerUser"
-      Effect   = "Allow"
-      Action   = "dynamodb:UpdateItem"
-      Resource = module.upload_quota.table_arn
+      Sid = "CountUploadUrlsPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
     }
   ]
 }
@@ -216,10 +240,13 @@ module "profile_api" {
   }
   policy_statements = [
     {
-      Sid      = "ReadDatabaseUrl"
-      Effect   = "Allow"
-      Action   = "ssm:GetParameter"
-      Resource = "arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/local/profile-database-url"
+      Sid = "ReadDatabaseUrl"
+      Action = [
+        "ssm:GetParameter"
+      ]
+      Resource = [
+        "arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/local/profile-database-url"
+      ]
     }
   ]
 }

@@ -32,33 +32,39 @@ module "avatar_resize" {
   }
   policy_statements = [
     {
-      Sid    = "ReadAndTagOriginals"
-      Effect = "Allow"
+      Sid = "ReadAndTagOriginals"
       Action = [
         "s3:GetObject",
         "s3:PutObjectTagging"
       ]
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      ]
     },
     {
-      Sid    = "WriteAndCheckOutputs"
-      Effect = "Allow"
+      Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
         "s3:PutObject"
       ]
-      Resource = "${module.assets_bucket.s3_bucket_arn}/avatars/*"
+      Resource = [
+        "${module.assets_bucket.s3_bucket_arn}/avatars/*"
+      ]
     },
     {
-      Sid      = "InvalidateOutputs"
-      Effect   = "Allow"
-      Action   = "cloudfront:CreateInvalidation"
-      Resource = module.cdn.cloudfront_distribution_arn
+      Sid = "InvalidateOutputs"
+      Action = [
+        "cloudfront:CreateInvalidation"
+      ]
+      Resource = [
+        module.cdn.cloudfront_distribution_arn
+      ]
     },
     {
-      Sid    = "ListSoAMissingKeyIsNotFound"
-      Effect = "Allow"
-      Action = "s3:ListBucket"
+      Sid = "ListSoAMissingKeyIsNotFound"
+      Action = [
+        "s3:ListBucket"
+      ]
       Resource = [
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
@@ -94,16 +100,22 @@ module "upload_url" {
   }
   policy_statements = [
     {
-      Sid      = "PresignOriginalUploads"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      Sid = "PresignOriginalUploads"
+      Action = [
+        "s3:PutObject"
+      ]
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
+      ]
     },
     {
-      Sid      = "CountUploadUrlsPerUser"
-      Effect   = "Allow"
-      Action   = "dynamodb:UpdateItem"
-      Resource = module.upload_quota.table_arn
+      Sid = "CountUploadUrlsPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
     }
   ]
 }
@@ -140,33 +152,39 @@ module "banner_resize" {
   }
   policy_statements = [
     {
-      Sid    = "ReadAndTagOriginals"
-      Effect = "Allow"
+      Sid = "ReadAndTagOriginals"
       Action = [
         "s3:GetObject",
         "s3:PutObjectTagging"
       ]
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      ]
     },
     {
-      Sid    = "WriteAndCheckOutputs"
-      Effect = "Allow"
+      Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
         "s3:PutObject"
       ]
-      Resource = "${module.assets_bucket.s3_bucket_arn}/banners/*"
+      Resource = [
+        "${module.assets_bucket.s3_bucket_arn}/banners/*"
+      ]
     },
     {
-      Sid      = "InvalidateOutputs"
-      Effect   = "Allow"
-      Action   = "cloudfront:CreateInvalidation"
-      Resource = module.cdn.cloudfront_distribution_arn
+      Sid = "InvalidateOutputs"
+      Action = [
+        "cloudfront:CreateInvalidation"
+      ]
+      Resource = [
+        module.cdn.cloudfront_distribution_arn
+      ]
     },
     {
-      Sid    = "ListSoAMissingKeyIsNotFound"
-      Effect = "Allow"
-      Action = "s3:ListBucket"
+      Sid = "ListSoAMissingKeyIsNotFound"
+      Action = [
+        "s3:ListBucket"
+      ]
       Resource = [
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
@@ -202,16 +220,22 @@ module "banner_upload_url" {
   }
   policy_statements = [
     {
-      Sid      = "PresignOriginalUploads"
-      Effect   = "Allow"
-      Action   = "s3:PutObject"
-      Resource = "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      Sid = "PresignOriginalUploads"
+      Action = [
+        "s3:PutObject"
+      ]
+      Resource = [
+        "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"
+      ]
     },
     {
-      Sid      = "CountUploadUrlsPerUser"
-      Effect   = "Allow"
-      Action   = "dynamodb:UpdateItem"
-      Resource = module.upload_quota.table_arn
+      Sid = "CountUploadUrlsPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
     }
   ]
 }
@@ -236,10 +260,13 @@ module "profile_api" {
   }
   policy_statements = [
     {
-      Sid      = "ReadDatabaseUrl"
-      Effect   = "Allow"
-      Action   = "ssm:GetParameter"
-      Resource = "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
+      Sid = "ReadDatabaseUrl"
+      Action = [
+        "ssm:GetParameter"
+      ]
+      Resource = [
+        "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
+      ]
     }
   ]
 }

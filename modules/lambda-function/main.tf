@@ -169,7 +169,11 @@ resource "aws_iam_role_policy" "this" {
         Action   = "sqs:SendMessage"
         Resource = q.arn
       }],
-      var.policy_statements,
+      # Every caller statement allows; a statement without a Condition has no Condition key (IAM refuses null).
+      [for s in var.policy_statements : merge(
+        { Sid = s.Sid, Effect = "Allow", Action = s.Action, Resource = s.Resource },
+        s.Condition == null ? {} : { Condition = s.Condition },
+      )],
     )
   })
 }

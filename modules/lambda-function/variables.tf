@@ -89,9 +89,24 @@ variable "environment_variables" {
 }
 
 variable "policy_statements" {
-  description = "IAM statements (JSON objects) of the function's own least-privilege policy; logging and the failure queue are added by the module."
-  type        = any
-  default     = []
+  description = "Allow statements of the function's own least-privilege policy (IAM JSON keys); logging and the failure queue are added by the module. Condition is operator => key => values."
+  type = list(object({
+    Sid       = string
+    Action    = list(string)
+    Resource  = list(string)
+    Condition = optional(map(map(list(string))))
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.policy_statements : can(regex("^[A-Za-z0-9]+$", s.Sid)) && length(s.Action) > 0 && length(s.Resource) > 0])
+    error_message = "Each statement needs an alphanumeric Sid and at least one Action and one Resource."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for s in var.policy_statements : [for a in s.Action : a != "*" && !endswith(a, ":*")]]))
+    error_message = "A function's statements name their actions: no \"*\" or \"service:*\"."
+  }
 }
 
 variable "async_failure_queue" {

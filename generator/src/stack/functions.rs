@@ -85,18 +85,18 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl:
         statement(
             "ReadAndTagOriginals",
             &["s3:GetObject", "s3:PutObjectTagging"],
-            object_arn(names::UPLOADS, &kind.originals_prefix),
+            vec![object_arn(names::UPLOADS, &kind.originals_prefix)],
         ),
         // GetObject for the HEAD that finds outputs already made from the same upload (a reused URL).
         statement(
             "WriteAndCheckOutputs",
             &["s3:GetObject", "s3:PutObject"],
-            object_arn(names::ASSETS, &kind.output_prefix),
+            vec![object_arn(names::ASSETS, &kind.output_prefix)],
         ),
         statement(
             "InvalidateOutputs",
             &["cloudfront:CreateInvalidation"],
-            module_output(names::CDN, "cloudfront_distribution_arn"),
+            vec![module_output(names::CDN, "cloudfront_distribution_arn")],
         ),
         // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead
         // of 404, and the resizer retries an event it should ignore. S3 makes that check without an `s3:prefix`,
@@ -104,10 +104,10 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl:
         statement(
             "ListSoAMissingKeyIsNotFound",
             &["s3:ListBucket"],
-            Expression::Array(vec![
+            vec![
                 module_output(names::UPLOADS, "s3_bucket_arn"),
                 module_output(names::ASSETS, "s3_bucket_arn"),
-            ]),
+            ],
         ),
     ];
     function(
@@ -164,12 +164,12 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl:
         statement(
             "PresignOriginalUploads",
             &["s3:PutObject"],
-            object_arn(names::UPLOADS, &kind.originals_prefix),
+            vec![object_arn(names::UPLOADS, &kind.originals_prefix)],
         ),
         statement(
             "CountUploadUrlsPerUser",
             &["dynamodb:UpdateItem"],
-            module_output(names::UPLOAD_QUOTA, "table_arn"),
+            vec![module_output(names::UPLOAD_QUOTA, "table_arn")],
         ),
     ];
     function(
@@ -201,26 +201,22 @@ fn profile_function(config: &Config) -> hcl::Block {
     let mut profile_policy = vec![statement(
         "ReadDatabaseUrl",
         &["ssm:GetParameter"],
-        string(&parameter_arn),
+        vec![string(&parameter_arn)],
     )];
     if let Some(key) = &database.kms_key_arn {
         // Only to decrypt through SSM, the one use the function has for the key.
-        profile_policy.push(object([
-            ("Sid", string("DecryptDatabaseUrl")),
-            ("Effect", string("Allow")),
-            ("Action", string("kms:Decrypt")),
-            ("Resource", string(key)),
-            (
-                "Condition",
+        let mut decrypt = statement("DecryptDatabaseUrl", &["kms:Decrypt"], vec![string(key)]);
+        if let Expression::Object(fields) = &mut decrypt {
+            let via_ssm = format!("ssm.{}.amazonaws.com", config.environment.region);
+            fields.insert(
+                "Condition".into(),
                 object([(
                     "StringEquals",
-                    object([(
-                        "kms:ViaService",
-                        string(format!("ssm.{}.amazonaws.com", config.environment.region)),
-                    )]),
+                    object([("kms:ViaService", crate::tf::strings([via_ssm.as_str()]))]),
                 )]),
-            ),
-        ]));
+            );
+        }
+        profile_policy.push(decrypt);
     }
     let mut profile = function(
         config,
@@ -316,17 +312,12 @@ fn env_vars<const N: usize>(vars: [(&str, Expression); N]) -> Expression {
     object(vars)
 }
 
-fn statement(sid: &str, actions: &[&str], resource: Expression) -> Expression {
-    let action = if actions.len() == 1 {
-        string(actions[0])
-    } else {
-        crate::tf::strings(actions.iter().copied())
-    };
+/// One Allow statement as lambda-function's typed `policy_statements` takes it: lists of actions and resources.
+fn statement(sid: &str, actions: &[&str], resources: Vec<Expression>) -> Expression {
     object([
         ("Sid", string(sid)),
-        ("Effect", string("Allow")),
-        ("Action", action),
-        ("Resource", resource),
+        ("Action", crate::tf::strings(actions.iter().copied())),
+        ("Resource", Expression::Array(resources)),
     ])
 }
 

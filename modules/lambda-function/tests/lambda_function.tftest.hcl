@@ -61,7 +61,7 @@ run "failure_destination" {
   variables {
     async_failure_queue    = true
     maximum_retry_attempts = 1
-    policy_statements      = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::uploads/avatars/original/*" }]
+    policy_statements      = [{ Sid = "ReadOriginals", Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::uploads/avatars/original/*"] }]
   }
 
   assert {
@@ -80,7 +80,7 @@ run "failure_destination" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action] == [["logs:CreateLogStream", "logs:PutLogEvents"], "sqs:SendMessage", "s3:GetObject"]
+    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Action] == [["logs:CreateLogStream", "logs:PutLogEvents"], "sqs:SendMessage", ["s3:GetObject"]]
     error_message = "The role holds logs, the queue and exactly the caller's statements."
   }
 }
@@ -112,6 +112,42 @@ run "vpc_is_opt_in_and_brings_its_network_permissions" {
   assert {
     condition     = length(aws_iam_role_policy_attachment.vpc_access) == 1
     error_message = "A function in a VPC needs to manage its network interfaces."
+  }
+}
+
+run "statements_name_their_actions" {
+  command = plan
+
+  variables {
+    policy_statements = [{ Sid = "Everything", Action = ["s3:*"], Resource = ["*"] }]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "a_condition_is_kept_and_no_statement_gets_a_null_one" {
+  command = apply
+
+  variables {
+    policy_statements = [
+      { Sid = "Plain", Action = ["ssm:GetParameter"], Resource = ["arn:aws:ssm:us-east-1:123456789012:parameter/x"] },
+      {
+        Sid       = "ViaSsm"
+        Action    = ["kms:Decrypt"]
+        Resource  = ["arn:aws:kms:us-east-1:123456789012:key/k"]
+        Condition = { StringEquals = { "kms:ViaService" = ["ssm.us-east-1.amazonaws.com"] } }
+      },
+    ]
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this.policy).Statement : lookup(s, "Condition", "none")] == ["none", "none", { StringEquals = { "kms:ViaService" = ["ssm.us-east-1.amazonaws.com"] } }]
+    error_message = "Only the statement with a Condition has one; IAM refuses a null Condition."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Effect == "Allow"])
+    error_message = "Every statement allows."
   }
 }
 
