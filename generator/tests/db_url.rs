@@ -6,21 +6,15 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use test_support::Server;
 
 fn db_url(moto: &Server, check: bool, stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let mut child = common::generator_command(&moto.endpoint)
         .args(["db-url", "--env", "dev", "--envs-dir"])
         .arg(common::repo_root().join("envs"))
         .args(check.then_some("--check"))
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

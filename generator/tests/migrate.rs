@@ -5,21 +5,15 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use test_support::Server;
 
 fn migrate(moto: &Server, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
+    common::generator_command(&moto.endpoint)
         .args(["migrate", "--env", "dev", "--envs-dir"])
         .arg(common::repo_root().join("envs"))
         .args(extra)
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .output()
         .unwrap()
 }

@@ -68,11 +68,11 @@ pub fn copy_envs() -> tempfile::TempDir {
     tmp
 }
 
-/// The generator binary with `args`, its AWS calls sent to the emulator at `endpoint` with test credentials and
-/// no profile, config or session from the machine.
-pub fn generator_against(endpoint: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(args)
+/// The generator binary, its AWS calls sent to the emulator at `endpoint` with test credentials and no profile,
+/// config or session from the machine.
+pub fn generator_command(endpoint: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_generator"));
+    command
         .env("TERRAFORM", terraform())
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -80,7 +80,14 @@ pub fn generator_against(endpoint: &str, args: &[&std::ffi::OsStr]) -> std::proc
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+    command
+}
+
+/// [`generator_command`] with `args`, run to completion.
+pub fn generator_against(endpoint: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    generator_command(endpoint)
+        .args(args)
         .output()
         .expect("generator runs")
 }

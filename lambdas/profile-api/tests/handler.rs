@@ -46,15 +46,25 @@ fn body(response: &ApiGatewayV2httpResponse) -> Value {
     }
 }
 
-async fn seeded(url: &str) -> ProfileApi {
-    let mut client = profile_api::database::connect(url, Plaintext::Refused)
+async fn connect(url: &str) -> tokio_postgres::Client {
+    profile_api::database::connect(url, Plaintext::Refused)
         .await
-        .unwrap();
-    Migrator::embedded()
         .unwrap()
-        .migrate(&mut client)
-        .await
-        .unwrap();
+}
+
+async fn migrate(client: &mut tokio_postgres::Client) {
+    Migrator::embedded().unwrap().migrate(client).await.unwrap();
+}
+
+fn api(url: &str) -> ProfileApi {
+    ProfileApi {
+        database: Database::new(UrlSource::Direct(url.to_owned()), Plaintext::Refused),
+    }
+}
+
+async fn seeded(url: &str) -> ProfileApi {
+    let mut client = connect(url).await;
+    migrate(&mut client).await;
     client
         .execute(
             "INSERT INTO public.users (handle, display_name, cognito_user_id) VALUES ('ada', 'Ada', $1)",
@@ -62,9 +72,7 @@ async fn seeded(url: &str) -> ProfileApi {
         )
         .await
         .unwrap();
-    ProfileApi {
-        database: Database::new(UrlSource::Direct(url.to_owned()), Plaintext::Refused),
-    }
+    api(url)
 }
 
 #[tokio::test]
@@ -198,9 +206,7 @@ async fn concurrent_first_requests_create_one_profile() {
     }
     assert_eq!(uuids.len(), 1, "one row for all eight: {uuids:?}");
 
-    let client = profile_api::database::connect(&url, Plaintext::Refused)
-        .await
-        .unwrap();
+    let client = connect(&url).await;
     let count: i64 = client
         .query_one(
             "SELECT count(*) FROM public.users WHERE cognito_user_id = $1",
@@ -219,21 +225,13 @@ async fn concurrent_first_requests_create_one_profile() {
 async fn the_endpoints_serve_the_reference_apps_adopted_database() {
     let pg = test_support::start_postgres();
     let url = pg.url("postgres");
-    let mut client = profile_api::database::connect(&url, Plaintext::Refused)
-        .await
-        .unwrap();
+    let mut client = connect(&url).await;
     client
         .batch_execute(include_str!("fixtures/reference_schema.sql"))
         .await
         .unwrap();
-    Migrator::embedded()
-        .unwrap()
-        .migrate(&mut client)
-        .await
-        .unwrap();
-    let api = ProfileApi {
-        database: Database::new(UrlSource::Direct(url), Plaintext::Refused),
-    };
+    migrate(&mut client).await;
+    let api = api(&url);
 
     let andrew = "0b7c4d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e";
     let read = api.handle(event(GET_ROUTE, Some(andrew), None)).await;
