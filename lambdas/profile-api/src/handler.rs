@@ -10,11 +10,10 @@
 //! | 503 | `database_unavailable` | the database could not be reached (logged; the URL never is) |
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use base64::Engine;
-use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde_json::json;
+
+use api_lambda::{error, json};
 
 use crate::database::{Database, DatabaseError};
 use crate::profile::{ProfileUpdate, UpdateRequest};
@@ -40,7 +39,7 @@ pub const NEW_USER_DISPLAY_NAME: &str = "New user";
 
 impl ProfileApi {
     pub async fn handle(&self, request: ApiGatewayV2httpRequest) -> ApiGatewayV2httpResponse {
-        let Some(sub) = verified_sub(&request) else {
+        let Some(sub) = api_lambda::verified_user(&request).map(str::to_owned) else {
             return error(401, "unauthorized", "no verified user in the request");
         };
         let result = match request.route_key.as_deref() {
@@ -56,12 +55,12 @@ impl ProfileApi {
                 return error(
                     404,
                     "no_such_route",
-                    &format!("this function serves {GET_ROUTE} and {UPDATE_ROUTE}, not {other:?}"),
+                    format!("this function serves {GET_ROUTE} and {UPDATE_ROUTE}, not {other:?}"),
                 )
             }
         };
         match result {
-            Ok(Some(profile)) => respond(200, &profile),
+            Ok(Some(profile)) => json(200, &profile),
             Ok(None) => error(
                 404,
                 "user_not_found",
@@ -181,23 +180,17 @@ fn profile(row: &tokio_postgres::Row) -> Profile {
 fn parse(
     request: &ApiGatewayV2httpRequest,
 ) -> Result<ProfileUpdate, Box<ApiGatewayV2httpResponse>> {
-    let body = request.body.as_deref().unwrap_or_default();
-    let bytes = if request.is_base64_encoded {
-        base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .map_err(|_| Box::new(error(400, "malformed_json", "the body is not valid base64")))?
-    } else {
-        body.as_bytes().to_vec()
-    };
+    let bytes = api_lambda::body_bytes(request)
+        .map_err(|_| Box::new(error(400, "malformed_json", "the body is not valid base64")))?;
     let parsed: UpdateRequest = serde_json::from_slice(&bytes).map_err(|err| {
         Box::new(error(
             400,
             "malformed_json",
-            &format!("expected {{\"display_name\": string, \"bio\": string}}: {err}"),
+            format!("expected {{\"display_name\": string, \"bio\": string}}: {err}"),
         ))
     })?;
     parsed.validate().map_err(|problems| {
-        Box::new(respond(
+        Box::new(json(
             422,
             &json!({
                 "error": "invalid_profile",
@@ -206,35 +199,4 @@ fn parse(
             }),
         ))
     })
-}
-
-/// The user the JWT authorizer verified (the contract's rules, the same as upload-url's).
-fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<String> {
-    let claims = &request
-        .request_context
-        .authorizer
-        .as_ref()?
-        .jwt
-        .as_ref()?
-        .claims;
-    pipeline_contract::claims::verified_user(|name| claims.get(name).map(String::as_str))
-        .inspect_err(|why| tracing::info!(%why, "unauthorized"))
-        .ok()
-        .map(str::to_owned)
-}
-
-fn respond(status: u16, body: &impl Serialize) -> ApiGatewayV2httpResponse {
-    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
-    let mut headers = HeaderMap::new();
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    let mut response = ApiGatewayV2httpResponse::default();
-    response.status_code = i64::from(status);
-    response.headers = headers;
-    response.body = Some(Body::Text(text));
-    response
-}
-
-fn error(status: u16, code: &str, message: &str) -> ApiGatewayV2httpResponse {
-    respond(status, &json!({ "error": code, "message": message }))
 }

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use aws_lambda_events::http::{HeaderMap, HeaderValue};
+use aws_lambda_events::http::HeaderValue;
 use aws_sdk_s3::presigning::PresigningConfig;
-use base64::Engine;
 use serde::Serialize;
+
+use api_lambda::{error, json};
 
 use crate::quota::{Allowance, Quota};
 use crate::request::{self, RequestError, UploadRequest};
@@ -38,12 +38,6 @@ pub struct PresignedUpload {
     pub avatar_url: String,
 }
 
-#[derive(Debug, Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    message: String,
-}
-
 impl UploadUrl {
     pub async fn handle(&self, request: ApiGatewayV2httpRequest) -> ApiGatewayV2httpResponse {
         self.handle_at(request, SystemTime::now()).await
@@ -55,12 +49,8 @@ impl UploadUrl {
         request: ApiGatewayV2httpRequest,
         now: SystemTime,
     ) -> ApiGatewayV2httpResponse {
-        let Some(sub) = verified_sub(&request) else {
-            return error(
-                401,
-                "unauthorized",
-                "no verified user in the request".to_owned(),
-            );
+        let Some(sub) = api_lambda::verified_user(&request) else {
+            return error(401, "unauthorized", "no verified user in the request");
         };
         let body = match request_body(&request) {
             Ok(body) => body,
@@ -110,11 +100,7 @@ impl UploadUrl {
             Ok(presigned) => json(200, &presigned),
             Err(err) => {
                 tracing::error!(sub, error = %err, "presigning failed");
-                error(
-                    500,
-                    "internal",
-                    "the upload URL could not be created".to_owned(),
-                )
+                error(500, "internal", "the upload URL could not be created")
             }
         }
     }
@@ -161,29 +147,9 @@ impl UploadUrl {
     }
 }
 
-/// The user the JWT authorizer verified (the contract's rules: a usable `sub`, and an access token).
-fn verified_sub(request: &ApiGatewayV2httpRequest) -> Option<&str> {
-    let claims = &request
-        .request_context
-        .authorizer
-        .as_ref()?
-        .jwt
-        .as_ref()?
-        .claims;
-    pipeline_contract::claims::verified_user(|name| claims.get(name).map(String::as_str))
-        .inspect_err(|why| tracing::info!(%why, "unauthorized"))
-        .ok()
-}
-
 fn request_body(request: &ApiGatewayV2httpRequest) -> Result<Vec<u8>, RequestError> {
-    let body = request.body.as_deref().unwrap_or_default();
-    if request.is_base64_encoded {
-        base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .map_err(|err| RequestError::MalformedJson(format!("base64 body: {err}")))
-    } else {
-        Ok(body.as_bytes().to_vec())
-    }
+    api_lambda::body_bytes(request)
+        .map_err(|err| RequestError::MalformedJson(format!("base64 body: {err}")))
 }
 
 /// `content-type` → `Content-Type`, as a browser developer expects to read it.
@@ -197,26 +163,4 @@ fn canonical_header_name(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
-}
-
-fn json(status: u16, body: &impl Serialize) -> ApiGatewayV2httpResponse {
-    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
-    let mut headers = HeaderMap::new();
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    let mut response = ApiGatewayV2httpResponse::default();
-    response.status_code = i64::from(status);
-    response.headers = headers;
-    response.body = Some(Body::Text(text));
-    response
-}
-
-fn error(status: u16, code: &str, message: String) -> ApiGatewayV2httpResponse {
-    json(
-        status,
-        &ErrorBody {
-            error: code,
-            message,
-        },
-    )
 }
