@@ -176,7 +176,10 @@ impl ConnectionSettings {
             .with_safe_default_protocol_versions()
             .map_err(|err| TlsError::Url(format!("TLS versions: {err}")))?;
         let verifier: Arc<dyn ServerCertVerifier> = match (self.mode, &self.roots) {
-            (SslMode::Require, _) => Arc::new(Unverified(provider)),
+            (SslMode::Require, _) => Arc::new(Relaxed {
+                chain: None,
+                provider,
+            }),
             (mode, roots) => {
                 let webpki = WebPkiServerVerifier::builder_with_provider(
                     Arc::new(self.root_store()?),
@@ -185,7 +188,10 @@ impl ConnectionSettings {
                 .build()
                 .map_err(|err| TlsError::Url(format!("the trusted roots ({roots}): {err}")))?;
                 if mode == SslMode::VerifyCa {
-                    Arc::new(AnyName(webpki))
+                    Arc::new(Relaxed {
+                        chain: Some(webpki),
+                        provider,
+                    })
                 } else {
                     webpki
                 }
@@ -235,11 +241,18 @@ fn percent_decode(value: &str) -> Result<String, TlsError> {
         .ok_or_else(|| TlsError::Url(format!("{value:?}: a bad %-escape, or not UTF-8")))
 }
 
-/// `verify-ca`: the chain must reach a trusted root; the name in the certificate is not compared with the host.
+/// The two relaxed modes, in one verifier. `verify-ca` (`chain` is set): the chain must reach a trusted root; the
+/// name in the certificate is not compared with the host. `require` (`chain` is `None`, libpq's meaning): the
+/// certificate is not checked. In both, the handshake signatures are, so the session keys belong to whoever holds
+/// the certificate's key, and channel binding (SCRAM-SHA-256-PLUS) still ties the password exchange to this
+/// connection.
 #[derive(Debug)]
-struct AnyName(Arc<WebPkiServerVerifier>);
+struct Relaxed {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+}
 
-impl ServerCertVerifier for AnyName {
+impl ServerCertVerifier for Relaxed {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -248,10 +261,10 @@ impl ServerCertVerifier for AnyName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -265,7 +278,8 @@ impl ServerCertVerifier for AnyName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, cert, dss, algorithms)
     }
 
     fn verify_tls13_signature(
@@ -274,62 +288,14 @@ impl ServerCertVerifier for AnyName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, cert, dss, algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// `require` (libpq's meaning): encrypted, the certificate not checked. The handshake signatures still are, so
-/// the session keys belong to whoever holds the certificate's key, and channel binding (SCRAM-SHA-256-PLUS)
-/// still ties the password exchange to this connection.
-#[derive(Debug)]
-struct Unverified(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for Unverified {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
