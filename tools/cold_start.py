@@ -53,24 +53,30 @@ def avatar_resize(endpoint):
     s3.put_object(Bucket="bench-uploads", Key="avatars/original/bench-user", Body=original)
     event = (ROOT / "lambdas/avatar-resize/tests/events/object_created.json").read_text()
     event = event.replace("UPLOADS_BUCKET", "bench-uploads").replace("OBJECT_KEY", "avatars/original/bench-user")
-    env = {
-        "ASSETS_BUCKET": "bench-assets", "AVATAR_BACKGROUND": "#ffffff",
-        "AVATAR_CACHE_CONTROL": "public, max-age=86400", "AVATAR_FORMAT": "jpeg", "AVATAR_QUALITY": "80",
-        "AVATAR_SIZE": "512", "CLOUDFRONT_DISTRIBUTION_ID": "", "MAX_INPUT_BYTES": "5242880",
-        "MAX_PIXELS": "50000000", "MAX_DIMENSION": "16384", "ORIGINALS_PREFIX": "avatars/original/",
-        "OUTPUT_PREFIX": "avatars/",
+    # The contract's ResizerSettings, as the generator writes them (pipeline_contract::settings).
+    settings = {
+        "kind": "avatar", "assets_bucket": "bench-assets", "originals_prefix": "avatars/original/",
+        "output_prefix": "avatars/",
+        "outputs": [{"width": 512, "height": 512, "format": "jpeg", "quality": 80, "suffix": ""}],
+        "background": "#ffffff", "cache_control": "public, max-age=86400",
+        "allowed_types": ["jpeg", "png", "webp"], "max_input_bytes": 5242880, "max_pixels": 50000000,
+        "max_dimension": 16384,
     }
+    env = {"SETTINGS": json.dumps(settings), "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"}
     return env, event
 
 
 def upload_url(endpoint):
     """No AWS state needed: presigning is local. Returns (function env, event JSON)."""
     event = (ROOT / "lambdas/upload-url/tests/events/key_upload.json").read_text()
-    env = {
-        "ALLOWED_CONTENT_TYPES": "image/jpeg,image/png,image/webp", "AVATAR_BASE_URL": "https://cdn.example/avatars",
-        "AVATAR_EXTENSION": "jpg", "MAX_UPLOAD_BYTES": "5242880", "ORIGINALS_PREFIX": "avatars/original/",
-        "UPLOADS_BUCKET": "bench-uploads", "URL_TTL_SECONDS": "300",
+    # The contract's UploadUrlSettings (the quota table is only touched when a request is handled).
+    settings = {
+        "uploads_bucket": "bench-uploads", "originals_prefix": "avatars/original/",
+        "allowed_types": ["jpeg", "png", "webp"], "max_upload_bytes": 5242880, "url_ttl_seconds": 300,
+        "output_base_url": "https://cdn.example/avatars", "output_format": "jpeg",
+        "quota_table": "bench-upload-quota", "uploads_per_user_per_hour": 30,
     }
+    env = {"SETTINGS": json.dumps(settings)}
     return env, event
 
 

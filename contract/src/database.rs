@@ -104,6 +104,20 @@ impl fmt::Display for SslMode {
     }
 }
 
+/// Whether `name` is an SSM parameter path the database URL may live under: it starts with `/`, has letters,
+/// digits and `_.-/` only, and is not under the reserved `/aws` or `/ssm` trees.
+pub fn is_url_parameter_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('/')
+        && name.len() > 1
+        && name.len() <= 1011
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
+        && !lower.starts_with("/aws")
+        && !lower.starts_with("/ssm")
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 mod tests {

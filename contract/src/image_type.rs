@@ -1,8 +1,12 @@
-//! The source formats the pipeline accepts. The generator lists a kind's allowed types (`ALLOWED_FORMATS`,
-//! by [`ImageType::name`]); the upload function binds the upload to one MIME type; the resizer sniffs the bytes
+//! The source formats the pipeline accepts. The generator lists a kind's allowed types (in the settings, by
+//! [`ImageType::name`]); the upload function binds the upload to one MIME type; the resizer sniffs the bytes
 //! and refuses any type that is not on the list, whatever the client claimed.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Serialised by [`ImageType::name`] (`"jpeg"`), as the settings carry it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum ImageType {
     Gif,
     Jpeg,

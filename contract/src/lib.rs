@@ -5,6 +5,8 @@
 //! - [`claims`]: the user a verified token names (`sub`), and which tokens are refused.
 //! - [`database`]: the `sslmode` values a database URL may have, and what each one checks.
 //! - [`limits`]: bounds both sides check.
+//! - [`OutputFormat`]: the formats a kind's outputs are written in.
+//! - [`settings`]: each function's settings document, which the generator writes and the function reads.
 //! - [`memory`]: how many bytes the resizer needs to decode an image, and the budget a function size gives.
 
 pub mod claims;
@@ -12,5 +14,8 @@ pub mod database;
 pub mod image_type;
 pub mod limits;
 pub mod memory;
+pub mod output_format;
+pub mod settings;
 
 pub use image_type::ImageType;
+pub use output_format::OutputFormat;

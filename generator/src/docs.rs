@@ -88,7 +88,7 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
                             o.format.extension(),
                             o.width,
                             o.height,
-                            o.format.as_str(),
+                            o.format.name(),
                             o.quality
                         )
                     })

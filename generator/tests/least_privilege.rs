@@ -141,9 +141,16 @@ fn issue_6_profile_api_may_only_read_its_database_url() {
             Some(&Expression::from(expected.as_str())),
             "{env}: one parameter, never a wildcard"
         );
-        let env_vars = attribute(profile, "environment_variables");
+        // The function reads the same parameter name from its settings (SETTINGS = jsonencode(local.…)).
+        let settings = functions
+            .blocks()
+            .filter(|b| b.identifier() == "locals")
+            .flat_map(|b| b.body().attributes())
+            .find(|a| a.key() == "profile_api_settings")
+            .map(hcl::Attribute::expr)
+            .unwrap_or_else(|| panic!("{env}: no profile_api_settings local"));
         assert_eq!(
-            field(env_vars, "DATABASE_URL_PARAMETER"),
+            field(settings, "database_url_parameter"),
             Some(&Expression::from(config.database.url_parameter.as_str()))
         );
     }

@@ -12,6 +12,7 @@ use avatar_resize::handler::Resizer;
 use generator::config::Config;
 use generator::cors::ApiCors;
 use generator::topology::{KindNames, PROFILE_API_BIN};
+use pipeline_contract::settings::{self, ProfileApiSettings, UploadUrlSettings};
 use tempfile::TempDir;
 use test_support::Server;
 use tokio::net::TcpListener;
@@ -125,15 +126,13 @@ impl Stack {
         let mut images = Vec::new();
         for kind in &config.images {
             let names = KindNames::of(&config, kind);
-            let mut upload_env = environment(&names.upload_function)?;
+            let mut contract: UploadUrlSettings = settings::from_lookup(lookup(&environment(
+                &names.upload_function,
+            )?))
+            .map_err(|err| anyhow!("{} settings from the state: {err}", names.upload_function))?;
             // The function's base URL is the (emulated) CloudFront domain; the page must load from the local CDN.
-            if let Some(base) = upload_env.get_mut("AVATAR_BASE_URL") {
-                *base = rebase(base, &cdn_url);
-            }
-            let settings = upload_url::settings::Settings::from_lookup(lookup(&upload_env))
-                .map_err(|err| {
-                    anyhow!("{} settings from the state: {err}", names.upload_function)
-                })?;
+            contract.output_base_url = rebase(&contract.output_base_url, &cdn_url);
+            let settings = upload_url::settings::Settings::from_contract(contract);
             // The per-user counters live in the table Terraform created in moto.
             let quota = settings
                 .quota
@@ -191,10 +190,9 @@ impl Stack {
         }
 
         // The database URL goes where the function reads it in AWS: the SSM parameter Terraform told it about.
-        let parameter = profile_env
-            .get("DATABASE_URL_PARAMETER")
-            .cloned()
-            .ok_or_else(|| anyhow!("the profile function has no DATABASE_URL_PARAMETER"))?;
+        let profile: ProfileApiSettings = settings::from_lookup(lookup(&profile_env))
+            .map_err(|err| anyhow!("the profile function's settings from the state: {err}"))?;
+        let parameter = profile.database_url_parameter.clone();
         let ssm = aws_sdk_ssm::Client::new(&moto_sdk);
         runtime.block_on(crate::database::store_url(
             &ssm,
@@ -207,9 +205,7 @@ impl Stack {
                     client: ssm,
                     parameter,
                 },
-                profile_api::tls::Plaintext::from_stage(
-                    profile_env.get("STAGE").map(String::as_str),
-                ),
+                profile_api::tls::Plaintext::of(&profile),
             ),
         };
 

@@ -1,5 +1,5 @@
 output "table_name" {
-  description = "The table the upload functions count in (their UPLOAD_QUOTA_TABLE)."
+  description = "The table the upload functions count in (their settings' quota_table)."
   value       = aws_dynamodb_table.this.name
 }
 

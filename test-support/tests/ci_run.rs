@@ -76,7 +76,11 @@ fn issue_27_ci_removes_build_outputs_after_a_green_run() {
     let (code, text, clone) = run_ci(Some("true"), 0);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("== target dir "), "no target size:\n{text}");
-    assert_eq!(remaining_outputs(clone.path()), Vec::<&str>::new(), "{text}");
+    assert_eq!(
+        remaining_outputs(clone.path()),
+        Vec::<&str>::new(),
+        "{text}"
+    );
     assert!(clone.path().join("tools/node/package.json").exists());
     assert!(clone.path().join(".ci/run").exists());
 }
@@ -87,12 +91,20 @@ fn issue_27_ci_removes_build_outputs_after_a_failed_run_and_keeps_its_status() {
     // make's status 3 fails the step; the trap must not turn it into success.
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("== target dir "), "no target size:\n{text}");
-    assert_eq!(remaining_outputs(clone.path()), Vec::<&str>::new(), "{text}");
+    assert_eq!(
+        remaining_outputs(clone.path()),
+        Vec::<&str>::new(),
+        "{text}"
+    );
 }
 
 #[test]
 fn issue_27_a_developer_run_keeps_build_outputs() {
     let (code, text, clone) = run_ci(None, 0);
     assert_eq!(code, Some(0), "{text}");
-    assert_eq!(remaining_outputs(clone.path()), BUILD_OUTPUTS.to_vec(), "{text}");
+    assert_eq!(
+        remaining_outputs(clone.path()),
+        BUILD_OUTPUTS.to_vec(),
+        "{text}"
+    );
 }

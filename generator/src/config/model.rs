@@ -83,27 +83,8 @@ pub struct Upload {
     pub uploads_per_user_per_hour: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
-    Jpeg,
-    Webp,
-}
-
-impl ImageFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImageFormat::Jpeg => "jpeg",
-            ImageFormat::Webp => "webp",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            ImageFormat::Jpeg => "jpg",
-            ImageFormat::Webp => "webp",
-        }
-    }
-}
+/// An output's format; the contract's, so the resizer encodes what the config names.
+pub use pipeline_contract::OutputFormat as ImageFormat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Avatar {

@@ -6,6 +6,11 @@
 use hcl::{Body, Expression};
 
 use super::{module_block, module_output};
+use pipeline_contract::settings::{
+    FunctionSettings, OutputSettings, ProfileApiSettings, ResizerSettings, UploadUrlSettings,
+};
+use pipeline_contract::OutputFormat;
+
 use crate::config::{Config, Function, ImageKind};
 use crate::tf::{number, object, string, template};
 use crate::topology::{names, KindNames, PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
@@ -15,10 +20,10 @@ pub fn body(config: &Config) -> Body {
     for kind in &config.images {
         let names = KindNames::of(config, kind);
         body = body
-            .add_block(resize_function(config, kind, &names))
-            .add_block(upload_function(config, kind, &names));
+            .add_blocks(resize_function(config, kind, &names))
+            .add_blocks(upload_function(config, kind, &names));
     }
-    body = body.add_block(profile_function(config));
+    body = body.add_blocks(profile_function(config));
     if !config.alert_emails.is_empty() {
         body = body.add_block(module_block(
             names::ALERTS,
@@ -35,52 +40,40 @@ pub fn body(config: &Config) -> Body {
     body.build()
 }
 
-/// `<w>x<h>:<format>:<quality>:<suffix>` per output, comma-separated (the resizer's `OUTPUTS`).
-fn outputs_spec(kind: &ImageKind) -> String {
-    kind.outputs
-        .iter()
-        .map(|o| {
-            format!(
-                "{}x{}:{}:{}:{}",
-                o.width,
-                o.height,
-                o.format.as_str(),
-                o.quality,
-                o.suffix
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// The kind's resizer: reads and tags only its originals, writes only under its output prefix.
-fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl::Block {
+fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl::Block; 2] {
     let avatar = &config.avatar;
-    let env = env_vars([
-        (
-            "ALLOWED_FORMATS",
-            string(crate::config::ContentType::join(
-                &config.upload.content_types,
-            )),
-        ),
-        ("ASSETS_BUCKET", string(&config.buckets.assets)),
-        ("AVATAR_BACKGROUND", string(&avatar.background)),
-        ("AVATAR_CACHE_CONTROL", string(&avatar.cache_control)),
-        (
-            "CLOUDFRONT_DISTRIBUTION_ID",
+    let settings = ResizerSettings {
+        kind: kind.name.clone(),
+        assets_bucket: config.buckets.assets.clone(),
+        originals_prefix: kind.originals_prefix.clone(),
+        output_prefix: kind.output_prefix.clone(),
+        outputs: kind
+            .outputs
+            .iter()
+            .map(|o| OutputSettings {
+                width: o.width,
+                height: o.height,
+                format: o.format,
+                quality: o.quality,
+                suffix: o.suffix.clone(),
+            })
+            .collect(),
+        background: avatar.background.clone(),
+        cache_control: avatar.cache_control.clone(),
+        allowed_types: config.upload.content_types.clone(),
+        max_input_bytes: config.upload.max_bytes,
+        max_pixels: avatar.max_pixels,
+        max_dimension: avatar.max_dimension,
+        distribution_id: None,
+    };
+    let env = settings_object(
+        &settings,
+        [(
+            "distribution_id",
             module_output(names::CDN, "cloudfront_distribution_id"),
-        ),
-        ("IMAGE_KIND", string(&kind.name)),
-        (
-            "MAX_INPUT_BYTES",
-            string(config.upload.max_bytes.to_string()),
-        ),
-        ("MAX_PIXELS", string(avatar.max_pixels.to_string())),
-        ("MAX_DIMENSION", string(avatar.max_dimension.to_string())),
-        ("ORIGINALS_PREFIX", string(&kind.originals_prefix)),
-        ("OUTPUTS", string(outputs_spec(kind))),
-        ("OUTPUT_PREFIX", string(&kind.output_prefix)),
-    ]);
+        )],
+    );
     let policy = vec![
         statement(
             "ReadAndTagOriginals",
@@ -123,42 +116,28 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl:
 }
 
 /// The kind's presigned-upload endpoint: may only sign uploads under its originals prefix.
-fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> hcl::Block {
-    let extension = kind.main_output().map_or("jpg", |o| o.format.extension());
-    let env = env_vars([
-        (
-            "ALLOWED_CONTENT_TYPES",
-            string(
-                config
-                    .upload
-                    .content_types
-                    .iter()
-                    .map(|t| t.mime())
-                    .collect::<Vec<_>>()
-                    .join(","),
+fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl::Block; 2] {
+    let settings = UploadUrlSettings {
+        uploads_bucket: config.buckets.uploads.clone(),
+        originals_prefix: kind.originals_prefix.clone(),
+        allowed_types: config.upload.content_types.clone(),
+        max_upload_bytes: config.upload.max_bytes,
+        url_ttl_seconds: config.upload.url_ttl_seconds,
+        output_base_url: String::new(),
+        output_format: kind.main_output().map_or(OutputFormat::Jpeg, |o| o.format),
+        quota_table: String::new(),
+        uploads_per_user_per_hour: config.upload.uploads_per_user_per_hour,
+    };
+    let env = settings_object(
+        &settings,
+        [
+            ("output_base_url", super::output_base_url(kind)),
+            (
+                "quota_table",
+                module_output(names::UPLOAD_QUOTA, "table_name"),
             ),
-        ),
-        ("AVATAR_BASE_URL", super::output_base_url(kind)),
-        ("AVATAR_EXTENSION", string(extension)),
-        (
-            "MAX_UPLOAD_BYTES",
-            string(config.upload.max_bytes.to_string()),
-        ),
-        ("ORIGINALS_PREFIX", string(&kind.originals_prefix)),
-        (
-            "UPLOAD_QUOTA_TABLE",
-            module_output(names::UPLOAD_QUOTA, "table_name"),
-        ),
-        ("UPLOADS_BUCKET", string(&config.buckets.uploads)),
-        (
-            "UPLOADS_PER_USER_PER_HOUR",
-            string(config.upload.uploads_per_user_per_hour.to_string()),
-        ),
-        (
-            "URL_TTL_SECONDS",
-            string(config.upload.url_ttl_seconds.to_string()),
-        ),
-    ]);
+        ],
+    );
     // Presigning signs with the function's own credentials, so the role needs the permission the URL grants.
     let policy = vec![
         statement(
@@ -195,7 +174,7 @@ pub(super) fn database_url_parameter_arn(config: &Config) -> String {
     )
 }
 
-fn profile_function(config: &Config) -> hcl::Block {
+fn profile_function(config: &Config) -> [hcl::Block; 2] {
     let database = &config.database;
     let parameter_arn = database_url_parameter_arn(config);
     let mut profile_policy = vec![statement(
@@ -225,11 +204,14 @@ fn profile_function(config: &Config) -> hcl::Block {
         PROFILE_API_BIN,
         "Reads and updates the signed-in user's profile",
         &config.lambda.profile_api,
-        env_vars([
-            ("DATABASE_URL_PARAMETER", string(&database.url_parameter)),
-            // profile-api honours `sslmode=disable` only on a local stage.
-            ("STAGE", string(config.environment.stage.as_str())),
-        ]),
+        settings_object(
+            &ProfileApiSettings {
+                database_url_parameter: database.url_parameter.clone(),
+                // profile-api honours `sslmode=disable` only on a local stage.
+                stage: config.environment.stage.as_str().to_owned(),
+            },
+            [],
+        ),
         profile_policy,
     );
     if let Some(vpc) = &database.vpc {
@@ -238,7 +220,10 @@ fn profile_function(config: &Config) -> hcl::Block {
             ("vpc_security_group_ids", &vpc.security_group_ids),
         ] {
             let ids = crate::tf::strings(ids.clone());
-            profile.body.0.push(hcl::Attribute::new(name, ids).into());
+            profile[1]
+                .body
+                .0
+                .push(hcl::Attribute::new(name, ids).into());
         }
     }
 
@@ -253,9 +238,10 @@ fn function(
     bin: &str,
     description: &str,
     settings: &Function,
-    environment: Expression,
+    contract_settings: Expression,
     statements: Vec<Expression>,
-) -> hcl::Block {
+) -> [hcl::Block; 2] {
+    let settings_local = format!("{module}_settings");
     let mut attributes = vec![
         ("function_name", string(function_name)),
         ("description", string(description)),
@@ -300,16 +286,64 @@ fn function(
             Expression::Array(vec![module_output(names::ALERTS, "topic_arn")]),
         ));
     }
-    attributes.push(("environment_variables", environment));
+    attributes.push((
+        "environment_variables",
+        object([(
+            pipeline_contract::settings::VARIABLE,
+            crate::tf::jsonencode(crate::tf::reference(&format!("local.{settings_local}"))),
+        )]),
+    ));
     attributes.push(("policy_statements", Expression::Array(statements)));
-    module_block(module, "lambda-function", attributes)
+    let locals = hcl::Block::builder("locals")
+        .add_attribute((settings_local.as_str(), contract_settings))
+        .build();
+    [locals, module_block(module, "lambda-function", attributes)]
 }
 
-/// Environment variables in a fixed (sorted) order.
-fn env_vars<const N: usize>(vars: [(&str, Expression); N]) -> Expression {
-    let mut vars = vars.to_vec();
-    vars.sort_by(|a, b| a.0.cmp(b.0));
-    object(vars)
+/// The function's contract settings as an HCL object, field for field as serde writes them, with `references`
+/// replacing the fields only Terraform knows (a module's output). [`function`] puts it in a `locals` entry, so a
+/// PR shows one field per line, and passes it as `SETTINGS = jsonencode(local.<module>_settings)`.
+fn settings_object<const N: usize>(
+    settings: &impl FunctionSettings,
+    references: [(&str, Expression); N],
+) -> Expression {
+    let Ok(Expression::Object(fields)) = hcl::to_expression(settings) else {
+        unreachable!("a settings struct serialises to an HCL object");
+    };
+    let mut fields: Vec<(String, Expression)> = fields
+        .into_iter()
+        .map(|(key, value)| (bare_key(&key), with_bare_keys(value)))
+        .collect();
+    for (field, reference) in references {
+        let Some(slot) = fields.iter_mut().find(|(key, _)| key == field) else {
+            unreachable!("{field} is not a settings field");
+        };
+        slot.1 = reference;
+    }
+    object(fields)
+}
+
+/// serde's object keys come out as quoted strings; settings field names are identifiers, printed bare.
+fn bare_key(key: &hcl::ObjectKey) -> String {
+    match key {
+        hcl::ObjectKey::Identifier(id) => id.to_string(),
+        hcl::ObjectKey::Expression(Expression::String(s)) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn with_bare_keys(value: Expression) -> Expression {
+    match value {
+        Expression::Object(fields) => object(
+            fields
+                .into_iter()
+                .map(|(key, value)| (bare_key(&key), with_bare_keys(value))),
+        ),
+        Expression::Array(items) => {
+            Expression::Array(items.into_iter().map(with_bare_keys).collect())
+        }
+        other => other,
+    }
 }
 
 /// One Allow statement as lambda-function's typed `policy_statements` takes it: lists of actions and resources.

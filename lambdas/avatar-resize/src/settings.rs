@@ -1,11 +1,12 @@
-//! The function's configuration, read once at cold start from the environment variables that the generator
-//! emits (`generator/src/stack/functions.rs`). Every problem is reported at once, naming the variable, so a bad
-//! deploy fails at its first invocation with a clear log line instead of mid-way through an image.
+//! The function's configuration, read once at cold start from the contract's [`ResizerSettings`] document (the
+//! `SETTINGS` variable the generator writes) and the memory Lambda gives the function. Every problem is reported
+//! at once, naming the field, so a bad deploy fails at its first invocation with a clear log line instead of
+//! mid-way through an image.
 
 use pipeline_contract::memory::decode_budget;
-use pipeline_contract::ImageType;
+use pipeline_contract::settings::{self, ResizerSettings};
 
-use crate::imaging::{Limits, OutputFormat, OutputSpec, SourceFormats};
+use crate::imaging::{Limits, OutputSpec, SourceFormats};
 
 /// The image kind this function serves (each kind has its own function, so its role is scoped to its
 /// prefixes): where its originals arrive and the outputs made from each.
@@ -58,258 +59,89 @@ pub struct Settings {
     pub distribution_id: Option<String>,
 }
 
-/// Every variable that was missing or invalid.
+/// What was missing or invalid: the settings document, the function's memory, or both.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid configuration: {}", .problems.join("; "))]
 pub struct SettingsError {
     pub problems: Vec<String>,
 }
 
+/// Lambda's range for a function's memory, in MB.
+const MEMORY_MB: std::ops::RangeInclusive<u64> = 128..=10_240;
+
 impl Settings {
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads settings through `lookup` (the process environment in production, a map in tests).
+    /// Reads `SETTINGS` and `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` (set by Lambda itself from the function's
+    /// `memory_size`; the local cloud sets it from the applied state) through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
-        let mut problems = Vec::new();
-        let mut required = |name: &str| match lookup(name) {
-            Some(value) if !value.trim().is_empty() => Some(value),
-            _ => {
-                problems.push(format!("{name} is not set"));
-                None
-            }
+        let contract = settings::from_lookup::<ResizerSettings>(&lookup);
+        let memory = match lookup("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") {
+            None => Err("AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not set".to_owned()),
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|mb| MEMORY_MB.contains(mb))
+                .ok_or_else(|| {
+                    format!(
+                        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE is {value:?}; allowed: {}..={}",
+                        MEMORY_MB.start(),
+                        MEMORY_MB.end()
+                    )
+                }),
         };
-        let assets_bucket = required("ASSETS_BUCKET");
-        let originals_prefix = required("ORIGINALS_PREFIX");
-        let output_prefix = required("OUTPUT_PREFIX");
-        let cache_control = required("AVATAR_CACHE_CONTROL");
-        // `OUTPUTS` (every kind, from the generator) or, as before image kinds, one square `AVATAR_SIZE` output.
-        let outputs_spec = lookup("OUTPUTS").filter(|v| !v.trim().is_empty());
-        let legacy = outputs_spec.is_none();
-        let mut required_legacy = |name: &str| if legacy { required(name) } else { None };
-        let size = required_legacy("AVATAR_SIZE");
-        let quality = required_legacy("AVATAR_QUALITY");
-        let format = required_legacy("AVATAR_FORMAT");
-        let background = required("AVATAR_BACKGROUND");
-        let name = lookup("IMAGE_KIND").unwrap_or_else(|| "avatar".to_owned());
-        let max_input_bytes = required("MAX_INPUT_BYTES");
-        let max_pixels = required("MAX_PIXELS");
-        let max_dimension = required("MAX_DIMENSION");
-        let allowed = required("ALLOWED_FORMATS");
-        // Set by Lambda itself (the function's `memory_size`); the local cloud sets it from the applied state.
-        let memory_mb = required("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
-        let distribution_id =
-            lookup("CLOUDFRONT_DISTRIBUTION_ID").filter(|id| !id.trim().is_empty());
-        let allowed = allowed.and_then(|value| match ImageType::parse_list(&value) {
-            Ok(list) => Some(SourceFormats::of(&list)),
-            Err(unknown) => {
-                problems.push(format!(
-                    "ALLOWED_FORMATS has {unknown:?}; allowed: a comma-separated list of {}",
-                    ImageType::join(&ImageType::ALL)
-                ));
-                None
-            }
-        });
-        let memory_mb = number(
-            &mut problems,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-            memory_mb,
-            128,
-            10_240,
-        );
-
-        let size = number(&mut problems, "AVATAR_SIZE", size, 16, 4096);
-        let quality = number(&mut problems, "AVATAR_QUALITY", quality, 1, 100);
-        let parsed_outputs = outputs_spec.map(|spec| parse_outputs(&mut problems, &spec));
-        let max_input_bytes = number(
-            &mut problems,
-            "MAX_INPUT_BYTES",
-            max_input_bytes,
-            1,
-            1 << 32,
-        );
-        let max_pixels = number(&mut problems, "MAX_PIXELS", max_pixels, 1, 1_000_000_000);
-        let max_dimension = number(&mut problems, "MAX_DIMENSION", max_dimension, 16, 65_535);
-        let format = format.and_then(|value| {
-            OutputFormat::parse(&value).or_else(|| {
-                problems.push(format!(
-                    "AVATAR_FORMAT is {value:?}; allowed: \"jpeg\", \"webp\""
-                ));
-                None
-            })
-        });
-        let background = background.and_then(|value| {
-            parse_hex_colour(&value).or_else(|| {
-                problems.push(format!("AVATAR_BACKGROUND is {value:?}; allowed: #rrggbb"));
-                None
-            })
-        });
-        for (name, prefix) in [
-            ("ORIGINALS_PREFIX", &originals_prefix),
-            ("OUTPUT_PREFIX", &output_prefix),
-        ] {
-            if let Some(prefix) = prefix.as_deref().filter(|p| !p.ends_with('/')) {
-                problems.push(format!("{name} is {prefix:?}; it must end with '/'"));
-            }
-        }
-        let outputs: Option<Vec<Output>> = match (parsed_outputs, background) {
-            (Some(parsed), Some(background)) => parsed.map(|list| {
-                list.into_iter()
-                    .map(|(width, height, format, quality, suffix)| Output {
-                        suffix,
-                        spec: OutputSpec {
-                            width,
-                            height,
-                            format,
-                            quality,
-                            background,
-                        },
-                    })
-                    .collect()
+        match (contract, memory) {
+            (Ok(contract), Ok(memory_mb)) => Ok(Self::from_contract(contract, memory_mb)),
+            (contract, memory) => Err(SettingsError {
+                problems: contract
+                    .err()
+                    .map(|e| e.to_string())
+                    .into_iter()
+                    .chain(memory.err())
+                    .collect(),
             }),
-            (None, Some(background)) => match (size, quality, format) {
-                (Some(size), Some(quality), Some(format)) => Some(vec![Output {
-                    suffix: String::new(),
-                    spec: OutputSpec {
-                        width: size as u32,
-                        height: size as u32,
-                        format,
-                        quality: quality as u8,
-                        background,
-                    },
-                }]),
-                _ => None,
+        }
+    }
+
+    /// The handler's view of a checked settings document, for a function with `memory_mb` of memory.
+    pub fn from_contract(contract: ResizerSettings, memory_mb: u64) -> Self {
+        let background = settings::parse_hex_colour(&contract.background).unwrap_or([255; 3]);
+        let outputs = contract
+            .outputs
+            .into_iter()
+            .map(|o| Output {
+                suffix: o.suffix,
+                spec: OutputSpec {
+                    width: o.width,
+                    height: o.height,
+                    format: o.format,
+                    quality: o.quality,
+                    background,
+                },
+            })
+            .collect();
+        Settings {
+            assets_bucket: contract.assets_bucket,
+            kind: Kind {
+                name: contract.kind,
+                originals_prefix: contract.originals_prefix,
+                output_prefix: contract.output_prefix,
+                outputs,
+                cache_control: contract.cache_control,
             },
-            _ => None,
-        };
-        match (
-            assets_bucket,
-            originals_prefix,
-            output_prefix,
-            cache_control,
-            outputs,
-            max_input_bytes,
-            max_pixels,
-            max_dimension,
-            allowed,
-            memory_mb,
-        ) {
-            (
-                Some(assets_bucket),
-                Some(originals_prefix),
-                Some(output_prefix),
-                Some(cache_control),
-                Some(outputs),
-                Some(max_input_bytes),
-                Some(max_pixels),
-                Some(max_dimension),
-                Some(allowed),
-                Some(memory_mb),
-            ) if problems.is_empty() => Ok(Settings {
-                assets_bucket,
-                kind: Kind {
-                    name,
-                    originals_prefix,
-                    output_prefix,
-                    outputs,
-                    cache_control,
-                },
-                limits: Limits {
-                    max_dimension: max_dimension as u32,
-                    max_pixels,
-                    allowed,
-                    memory_budget: Some(decode_budget(memory_mb, max_input_bytes)),
-                },
-                max_input_bytes,
-                distribution_id,
-            }),
-            _ => Err(SettingsError { problems }),
+            limits: Limits {
+                max_dimension: contract.max_dimension,
+                max_pixels: contract.max_pixels,
+                allowed: SourceFormats::of(&contract.allowed_types),
+                memory_budget: Some(decode_budget(memory_mb, contract.max_input_bytes)),
+            },
+            max_input_bytes: contract.max_input_bytes,
+            distribution_id: contract.distribution_id,
         }
     }
-}
-
-/// The most outputs one kind may have (the generator enforces the same limit).
-pub const MAX_OUTPUTS: usize = 5;
-
-/// `OUTPUTS`: `<w>x<h>:<format>:<quality>:<suffix>` per output, comma-separated, the main output first.
-#[allow(clippy::type_complexity)]
-fn parse_outputs(
-    problems: &mut Vec<String>,
-    spec: &str,
-) -> Option<Vec<(u32, u32, OutputFormat, u8, String)>> {
-    let mut outputs = Vec::new();
-    let before = problems.len();
-    for item in spec.split(',') {
-        let parts: Vec<&str> = item.trim().split(':').collect();
-        let parsed = match parts.as_slice() {
-            [size, format, quality, suffix] => (|| {
-                let (w, h) = size.split_once('x')?;
-                let w: u32 = w.parse().ok().filter(|n| (16..=4096).contains(n))?;
-                let h: u32 = h.parse().ok().filter(|n| (16..=4096).contains(n))?;
-                let format = OutputFormat::parse(format)?;
-                let quality: u8 = quality.parse().ok().filter(|q| (1..=100).contains(q))?;
-                let suffix_ok = suffix.len() <= 16
-                    && suffix.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b)
-                    });
-                suffix_ok.then(|| (w, h, format, quality, (*suffix).to_owned()))
-            })(),
-            _ => None,
-        };
-        match parsed {
-            Some(output) => outputs.push(output),
-            None => problems.push(format!(
-                "OUTPUTS has {item:?}; allowed: <width>x<height>:<jpeg|webp>:<quality 1..=100>:<suffix>, \
-                 sizes 16..=4096, suffix of a-z0-9_-"
-            )),
-        }
-    }
-    if outputs.len() > MAX_OUTPUTS {
-        problems.push(format!(
-            "OUTPUTS has {} outputs; at most {MAX_OUTPUTS}",
-            outputs.len()
-        ));
-    }
-    let mut keys: Vec<String> = outputs
-        .iter()
-        .map(|(_, _, format, _, suffix)| format!("{suffix}.{}", format.extension()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    if keys.len() != outputs.len() {
-        problems.push("OUTPUTS has two outputs with the same suffix and format".to_owned());
-    }
-    (problems.len() == before).then_some(outputs)
-}
-
-fn number(
-    problems: &mut Vec<String>,
-    name: &str,
-    value: Option<String>,
-    min: u64,
-    max: u64,
-) -> Option<u64> {
-    let value = value?;
-    match value.trim().parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Some(n),
-        _ => {
-            problems.push(format!(
-                "{name} is {value:?}; allowed: an integer in {min}..={max}"
-            ));
-            None
-        }
-    }
-}
-
-/// `#rrggbb` → `[r, g, b]`.
-pub fn parse_hex_colour(value: &str) -> Option<[u8; 3]> {
-    let hex = value.strip_prefix('#')?;
-    if hex.len() != 6 || !hex.is_ascii() {
-        return None;
-    }
-    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some([channel(0)?, channel(2)?, channel(4)?])
 }
 
 #[cfg(test)]
@@ -317,46 +149,32 @@ pub fn parse_hex_colour(value: &str) -> Option<[u8; 3]> {
 mod tests {
     use std::collections::HashMap;
 
+    use pipeline_contract::ImageType;
+
     use super::*;
 
-    /// What `generator/src/stack/functions.rs` emits for the avatar kind.
-    fn generated() -> HashMap<&'static str, &'static str> {
-        let mut vars = before_kinds();
-        for legacy in ["AVATAR_SIZE", "AVATAR_FORMAT", "AVATAR_QUALITY"] {
-            vars.remove(legacy);
-        }
-        vars.insert("IMAGE_KIND", "avatar");
-        vars.insert("OUTPUTS", "512x512:jpeg:80:");
-        vars
-    }
+    /// The shape `generator/src/stack/functions.rs` writes for the avatar kind (the generated roots themselves are
+    /// read in `tests/generated_settings.rs`).
+    const AVATAR: &str = r##"{"kind":"avatar","assets_bucket":"cruddur-dev-assets",
+        "originals_prefix":"avatars/original/","output_prefix":"avatars/",
+        "outputs":[{"width":512,"height":512,"format":"jpeg","quality":80,"suffix":""}],
+        "background":"#ffffff","cache_control":"public, max-age=86400","allowed_types":["jpeg","png","webp"],
+        "max_input_bytes":5242880,"max_pixels":50000000,"max_dimension":16384,"distribution_id":"E2EXAMPLE"}"##;
 
-    /// What the generator emitted before image kinds (one square output); still read.
-    fn before_kinds() -> HashMap<&'static str, &'static str> {
+    fn environment(json: &str) -> HashMap<&'static str, String> {
         HashMap::from([
-            ("ASSETS_BUCKET", "cruddur-dev-assets"),
-            ("AVATAR_BACKGROUND", "#ffffff"),
-            ("AVATAR_CACHE_CONTROL", "public, max-age=86400"),
-            ("AVATAR_FORMAT", "jpeg"),
-            ("AVATAR_QUALITY", "80"),
-            ("AVATAR_SIZE", "512"),
-            ("ALLOWED_FORMATS", "jpeg,png,webp"),
-            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"),
-            ("CLOUDFRONT_DISTRIBUTION_ID", "E2EXAMPLE"),
-            ("MAX_INPUT_BYTES", "5242880"),
-            ("MAX_PIXELS", "50000000"),
-            ("MAX_DIMENSION", "16384"),
-            ("ORIGINALS_PREFIX", "avatars/original/"),
-            ("OUTPUT_PREFIX", "avatars/"),
+            (settings::VARIABLE, json.to_owned()),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024".to_owned()),
         ])
     }
 
-    fn read(vars: &HashMap<&str, &str>) -> Result<Settings, SettingsError> {
-        Settings::from_lookup(|name| vars.get(name).map(|v| (*v).to_owned()))
+    fn read(vars: &HashMap<&str, String>) -> Result<Settings, SettingsError> {
+        Settings::from_lookup(|name| vars.get(name).cloned())
     }
 
     #[test]
     fn reads_what_the_generator_emits() {
-        let settings = read(&generated()).unwrap();
+        let settings = read(&environment(AVATAR)).unwrap();
         let [main] = settings.kind.outputs.as_slice() else {
             panic!("one output: {settings:?}")
         };
@@ -367,37 +185,42 @@ mod tests {
         assert_eq!(settings.kind.user_id("avatars/abc.jpg"), None);
         assert_eq!(settings.kind.user_id("avatars/original/"), None);
         assert_eq!(settings.kind.user_id("avatars/original/a/b"), None);
-        assert_eq!(read(&before_kinds()).unwrap().kind, settings.kind);
     }
 
     #[test]
-    fn reports_every_bad_variable_by_name() {
-        let mut vars = before_kinds();
-        vars.remove("ASSETS_BUCKET");
-        vars.insert("AVATAR_SIZE", "huge");
-        vars.insert("AVATAR_FORMAT", "gif");
-        vars.insert("AVATAR_BACKGROUND", "white");
-        vars.insert("OUTPUT_PREFIX", "avatars");
-        let err = read(&vars).unwrap_err();
-        assert_eq!(err.problems.len(), 5, "{err}");
-        for name in [
-            "ASSETS_BUCKET",
-            "AVATAR_SIZE",
-            "AVATAR_FORMAT",
-            "AVATAR_BACKGROUND",
-            "OUTPUT_PREFIX",
+    fn reports_the_document_and_the_memory_together() {
+        let bad = AVATAR
+            .replace(
+                "\"output_prefix\":\"avatars/\"",
+                "\"output_prefix\":\"avatars\"",
+            )
+            .replace("#ffffff", "white");
+        let mut vars = environment(&bad);
+        vars.insert("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "64".to_owned());
+        let err = read(&vars).unwrap_err().to_string();
+        for field in [
+            "output_prefix",
+            "background",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE is \"64\"",
         ] {
-            assert!(err.to_string().contains(name), "{err}");
+            assert!(err.contains(field), "{err}");
         }
+        vars.remove(settings::VARIABLE);
+        let err = read(&vars).unwrap_err().to_string();
+        assert!(err.contains("SETTINGS is not set"), "{err}");
     }
 
     #[test]
     fn reads_several_outputs_of_a_kind() {
-        let mut vars = generated();
-        vars.insert("IMAGE_KIND", "banner");
-        vars.insert("OUTPUT_PREFIX", "banners/");
-        vars.insert("OUTPUTS", "1500x500:jpeg:80:,600x200:webp:70:_small");
-        let settings = read(&vars).unwrap();
+        let banner = AVATAR
+            .replace("\"avatar\"", "\"banner\"")
+            .replace("avatars/", "banners/")
+            .replace(
+                r#"[{"width":512,"height":512,"format":"jpeg","quality":80,"suffix":""}]"#,
+                r#"[{"width":1500,"height":500,"format":"jpeg","quality":80,"suffix":""},
+                    {"width":600,"height":200,"format":"webp","quality":70,"suffix":"_small"}]"#,
+            );
+        let settings = read(&environment(&banner)).unwrap();
         assert_eq!(settings.kind.name, "banner");
         let keys: Vec<String> = settings
             .kind
@@ -408,18 +231,11 @@ mod tests {
         assert_eq!(keys, ["banners/u1.jpg", "banners/u1_small.webp"]);
         assert_eq!(settings.kind.outputs[1].spec.width, 600);
         assert_eq!(settings.kind.outputs[1].spec.quality, 70);
-
-        vars.insert("OUTPUTS", "1500x500:jpeg:80:,9x9:gif:0:/..");
-        let err = read(&vars).unwrap_err();
-        assert!(
-            err.to_string().contains("OUTPUTS has \"9x9:gif:0:/..\""),
-            "{err}"
-        );
     }
 
     #[test]
     fn the_allowed_formats_and_the_memory_budget_come_from_the_function() {
-        let settings = read(&generated()).unwrap();
+        let settings = read(&environment(AVATAR)).unwrap();
         let limits = settings.limits;
         assert_eq!(
             limits.allowed.to_vec(),
@@ -428,11 +244,10 @@ mod tests {
         // 1024 MiB − 64 MiB reserved − the 5 MiB original.
         assert_eq!(limits.memory_budget, Some(955 << 20));
 
-        let mut vars = generated();
-        vars.insert("ALLOWED_FORMATS", "jpeg,tiff");
+        let mut vars = environment(&AVATAR.replace("\"webp\"]", "\"tiff\"]"));
         vars.remove("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
         let err = read(&vars).unwrap_err().to_string();
-        assert!(err.contains("ALLOWED_FORMATS has \"tiff\""), "{err}");
+        assert!(err.contains("tiff"), "{err}");
         assert!(
             err.contains("AWS_LAMBDA_FUNCTION_MEMORY_SIZE is not set"),
             "{err}"
@@ -440,9 +255,8 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_distribution_id_means_no_invalidation() {
-        let mut vars = generated();
-        vars.insert("CLOUDFRONT_DISTRIBUTION_ID", "");
-        assert_eq!(read(&vars).unwrap().distribution_id, None);
+    fn no_distribution_id_means_no_invalidation() {
+        let without = AVATAR.replace(r#","distribution_id":"E2EXAMPLE""#, "");
+        assert_eq!(read(&environment(&without)).unwrap().distribution_id, None);
     }
 }

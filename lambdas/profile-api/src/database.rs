@@ -1,7 +1,7 @@
 //! Where the database is and one connection to it, kept for the life of the execution environment.
 //!
-//! The URL comes from `DATABASE_URL` (local runs, tests) or from the SSM SecureString named by
-//! `DATABASE_URL_PARAMETER` (AWS), read once per cold start, on first use; a failed read is retried by the next
+//! The URL comes from `DATABASE_URL` (local runs, tests) or from the SSM SecureString named by the settings'
+//! `database_url_parameter` (AWS), read once per cold start, on first use; a failed read is retried by the next
 //! request. Errors name what failed, never the URL (it holds the password). How the connection is encrypted is
 //! the URL's `sslmode` ([`crate::tls`]); plain text only where [`Plaintext::AllowedLocally`].
 
@@ -15,7 +15,7 @@ use crate::tls::{ConnectionSettings, Plaintext, SslMode, TlsError};
 pub enum UrlSource {
     /// The URL itself (`DATABASE_URL`).
     Direct(String),
-    /// The name of an SSM SecureString parameter holding it (`DATABASE_URL_PARAMETER`).
+    /// The name of an SSM SecureString parameter holding it (the settings' `database_url_parameter`).
     Ssm {
         client: aws_sdk_ssm::Client,
         parameter: String,

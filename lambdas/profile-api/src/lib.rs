@@ -16,19 +16,25 @@ pub mod migrations;
 pub mod profile;
 pub mod tls;
 
-use database::UrlSource;
+use database::{Database, UrlSource};
+use pipeline_contract::settings::{self, ProfileApiSettings};
+use tls::Plaintext;
 
-/// `DATABASE_URL` when set (local runs), else the SSM parameter named by `DATABASE_URL_PARAMETER`.
-pub async fn url_source_from_env() -> Result<UrlSource, String> {
+/// The database the function talks to. In Lambda: the contract's [`ProfileApiSettings`] (`SETTINGS`) name the
+/// SSM parameter holding the URL and the stage. Run by hand outside Lambda, `DATABASE_URL` (and `STAGE=local`
+/// for a plain-text local server) take their place.
+pub async fn database_from_env() -> Result<Database, String> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        return Ok(UrlSource::Direct(url));
+        let plaintext = Plaintext::from_stage(std::env::var("STAGE").ok().as_deref());
+        return Ok(Database::new(UrlSource::Direct(url), plaintext));
     }
-    let parameter = std::env::var("DATABASE_URL_PARAMETER").map_err(|_| {
-        "set DATABASE_URL or DATABASE_URL_PARAMETER (an SSM SecureString name)".to_owned()
-    })?;
+    let settings: ProfileApiSettings = settings::from_env().map_err(|err| err.to_string())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Ok(UrlSource::Ssm {
-        client: aws_sdk_ssm::Client::new(&sdk),
-        parameter,
-    })
+    Ok(Database::new(
+        UrlSource::Ssm {
+            client: aws_sdk_ssm::Client::new(&sdk),
+            parameter: settings.database_url_parameter.clone(),
+        },
+        Plaintext::of(&settings),
+    ))
 }

@@ -40,7 +40,17 @@ pub enum Plaintext {
 }
 
 impl Plaintext {
-    /// From the function's `STAGE` (set by the generator): allowed only when it is `local`; unset means refused.
+    /// What the function's settings allow: plain text only on a local stage.
+    pub fn of(settings: &pipeline_contract::settings::ProfileApiSettings) -> Self {
+        if settings.is_local() {
+            Plaintext::AllowedLocally
+        } else {
+            Plaintext::Refused
+        }
+    }
+
+    /// From a `STAGE` given by hand (profile-migrate, a local run): allowed only when it is `local`; unset means
+    /// refused.
     pub fn from_stage(stage: Option<&str>) -> Self {
         if stage == Some("local") {
             Plaintext::AllowedLocally

@@ -18,8 +18,8 @@ const WINDOW_SECONDS: u64 = 3600;
 /// The most the generator accepts for `upload.uploads_per_user_per_hour`.
 pub const MAX_PER_HOUR: u32 = pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR;
 
-/// Where the counters live and how many URLs a user gets per hour (`UPLOAD_QUOTA_TABLE`,
-/// `UPLOADS_PER_USER_PER_HOUR`).
+/// Where the counters live and how many URLs a user gets per hour (the settings' `quota_table` and
+/// `uploads_per_user_per_hour`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaSettings {
     pub table: String,

@@ -82,14 +82,26 @@ async fn presign(
 
 /// PUTs `body` to `url` with `headers`, except that Content-Length always tells the truth about the body (as
 /// any HTTP client does): sending more or less than was signed changes a signed header.
+///
+/// s3rver may answer a refused PUT and close the connection before the client has sent the whole body; the
+/// client then sees a reset instead of the answer (seen under a loaded machine). Such a transport error is
+/// retried a few times, so the assertions read the server's real status.
 async fn put(url: &str, headers: &[(String, String)], body: Vec<u8>) -> (u16, String) {
-    let mut request = reqwest::Client::new().put(url).body(body);
-    for (name, value) in headers.iter().filter(|(name, _)| name != "Content-Length") {
-        request = request.header(name, value);
+    let mut last_error = None;
+    for _ in 0..5 {
+        let mut request = reqwest::Client::new().put(url).body(body.clone());
+        for (name, value) in headers.iter().filter(|(name, _)| name != "Content-Length") {
+            request = request.header(name, value);
+        }
+        match request.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                return (status, response.text().await.unwrap_or_default());
+            }
+            Err(err) => last_error = Some(err),
+        }
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
+    panic!("PUT {url} got no answer in 5 tries: {last_error:?}")
 }
 
 fn jpeg_bytes(len: usize) -> Vec<u8> {

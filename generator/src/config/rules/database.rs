@@ -7,16 +7,7 @@ pub(super) fn check_database(c: &mut Checker, d: &RawDatabase, e: &Environment) 
         None => format!("/{}/{}/profile-database-url", e.project, e.name),
         Some(name) => {
             let text = name.get_ref();
-            let lower = text.to_ascii_lowercase();
-            let ok = text.starts_with('/')
-                && text.len() <= 1011
-                && text.len() > 1
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b))
-                && !lower.starts_with("/aws")
-                && !lower.starts_with("/ssm");
-            if !ok {
+            if !pipeline_contract::database::is_url_parameter_name(text) {
                 c.report(
                     IssueCode::DatabaseUrlParameter,
                     name.span(),

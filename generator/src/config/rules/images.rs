@@ -3,12 +3,16 @@
 
 use super::*;
 
-/// Upper bounds that keep a kind's outputs, and the number of functions, small.
+use pipeline_contract::limits::{self, MAX_OUTPUTS_PER_KIND, MAX_OUTPUT_PIXELS};
+
+/// An upper bound that keeps the number of functions small (each kind has a resizer and an upload function).
 pub const MAX_IMAGE_KINDS: usize = 5;
-pub const MAX_OUTPUTS_PER_KIND: usize = 5;
-/// The largest output edge and area (a 4096×4096 JPEG is already 16 MP).
-pub const MAX_OUTPUT_EDGE: i64 = 4096;
-pub const MAX_OUTPUT_PIXELS: i64 = 16_777_216;
+
+/// A contract range as the checker's bounds (every contract bound fits an `i64`; a larger one saturates).
+fn bounds<T: Copy + TryInto<i64>>(range: &std::ops::RangeInclusive<T>) -> (i64, i64) {
+    let wide = |n: T| n.try_into().unwrap_or(i64::MAX);
+    (wide(*range.start()), wide(*range.end()))
+}
 
 /// Reports `value` if an earlier entry had it.
 pub(super) fn unique(
@@ -163,21 +167,22 @@ pub(super) fn check_images(
         let mut outputs = Vec::new();
         for (i, out) in outs.iter().enumerate() {
             let o = out.get_ref();
+            let (edge_lo, edge_hi) = bounds(&limits::OUTPUT_EDGE);
             let width: u32 = c.int(
                 "images.outputs.width",
                 &Some(o.width.clone()),
-                16,
-                MAX_OUTPUT_EDGE,
+                edge_lo,
+                edge_hi,
                 512,
             );
             let height: u32 = c.int(
                 "images.outputs.height",
                 &Some(o.height.clone()),
-                16,
-                MAX_OUTPUT_EDGE,
+                edge_lo,
+                edge_hi,
                 512,
             );
-            if i64::from(width) * i64::from(height) > MAX_OUTPUT_PIXELS {
+            if u64::from(width) * u64::from(height) > MAX_OUTPUT_PIXELS {
                 c.report(
                     IssueCode::ImageSize,
                     out.span(),
@@ -194,20 +199,27 @@ pub(super) fn check_images(
             }
             let format = match &o.format {
                 None => ImageFormat::Jpeg,
-                Some(f) => match c.one_of("images.outputs.format", f, &["jpeg", "webp"]) {
-                    Some("webp") => ImageFormat::Webp,
-                    _ => ImageFormat::Jpeg,
-                },
+                Some(f) => c
+                    .one_of(
+                        "images.outputs.format",
+                        f,
+                        &ImageFormat::ALL.map(ImageFormat::name),
+                    )
+                    .and_then(ImageFormat::parse)
+                    .unwrap_or(ImageFormat::Jpeg),
             };
-            let quality = c.int("images.outputs.quality", &o.quality, 1, 100, 80);
+            let (quality_lo, quality_hi) = bounds(&limits::OUTPUT_QUALITY);
+            let quality = c.int(
+                "images.outputs.quality",
+                &o.quality,
+                quality_lo,
+                quality_hi,
+                80,
+            );
             let suffix = match &o.suffix {
                 Some(sfx) => {
                     let text = sfx.get_ref();
-                    if text.len() > 16
-                        || !text.bytes().all(|b| {
-                            b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-".contains(&b)
-                        })
-                    {
+                    if !limits::is_output_suffix(text) {
                         c.report(
                             IssueCode::ImageSuffix,
                             sfx.span(),
@@ -258,11 +270,12 @@ pub(super) fn check_images(
 }
 
 pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
+    let (bytes_lo, bytes_hi) = bounds(&limits::UPLOAD_BYTES);
     let max_bytes = c.int(
         "upload.max_bytes",
         &u.max_bytes,
-        1024,
-        50 * 1024 * 1024,
+        bytes_lo,
+        bytes_hi,
         5 * 1024 * 1024,
     );
     let mut content_types = BTreeSet::new();
@@ -304,7 +317,10 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
     Upload {
         max_bytes,
         content_types: content_types.into_iter().collect(),
-        url_ttl_seconds: c.int("upload.url_ttl_seconds", &u.url_ttl_seconds, 10, 3600, 300),
+        url_ttl_seconds: {
+            let (lo, hi) = bounds(&limits::URL_TTL_SECONDS);
+            c.int("upload.url_ttl_seconds", &u.url_ttl_seconds, lo, hi, 300)
+        },
         expire_originals_after_days: c.int(
             "upload.expire_originals_after_days",
             &u.expire_originals_after_days,
@@ -316,7 +332,7 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
             "upload.uploads_per_user_per_hour",
             &u.uploads_per_user_per_hour,
             1,
-            i64::from(pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR),
+            i64::from(limits::MAX_UPLOADS_PER_USER_PER_HOUR),
             30,
         ),
     }
@@ -325,10 +341,10 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
 pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
     let format = match &a.format {
         None => ImageFormat::Jpeg,
-        Some(f) => match c.one_of("avatar.format", f, &["jpeg", "webp"]) {
-            Some("webp") => ImageFormat::Webp,
-            _ => ImageFormat::Jpeg,
-        },
+        Some(f) => c
+            .one_of("avatar.format", f, &ImageFormat::ALL.map(ImageFormat::name))
+            .and_then(ImageFormat::parse)
+            .unwrap_or(ImageFormat::Jpeg),
     };
     let cache_control = match &a.cache_control {
         None => "public, max-age=300, s-maxage=31536000".to_owned(),
@@ -371,18 +387,24 @@ pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
         }
     };
     Avatar {
-        size: c.int("avatar.size", &a.size, 16, 4096, 512),
+        size: {
+            let (lo, hi) = bounds(&limits::OUTPUT_EDGE);
+            c.int("avatar.size", &a.size, lo, hi, 512)
+        },
         format,
-        quality: c.int("avatar.quality", &a.quality, 1, 100, 80),
+        quality: {
+            let (lo, hi) = bounds(&limits::OUTPUT_QUALITY);
+            c.int("avatar.quality", &a.quality, lo, hi, 80)
+        },
         cache_control,
-        max_pixels: c.int(
-            "avatar.max_pixels",
-            &a.max_pixels,
-            1,
-            100_000_000,
-            50_000_000,
-        ),
-        max_dimension: c.int("avatar.max_dimension", &a.max_dimension, 16, 65_535, 16_384),
+        max_pixels: {
+            let (lo, hi) = bounds(&limits::SOURCE_PIXELS);
+            c.int("avatar.max_pixels", &a.max_pixels, lo, hi, 50_000_000)
+        },
+        max_dimension: {
+            let (lo, hi) = bounds(&limits::SOURCE_EDGE);
+            c.int("avatar.max_dimension", &a.max_dimension, lo, hi, 16_384)
+        },
         background,
     }
 }

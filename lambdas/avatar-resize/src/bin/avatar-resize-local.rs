@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use avatar_resize::imaging::{self, Limits, OutputFormat, OutputSpec, SourceFormat, SourceFormats};
-use avatar_resize::settings::parse_hex_colour;
 use clap::Parser;
 use pipeline_contract::memory::decode_budget;
+use pipeline_contract::settings::parse_hex_colour;
 
 #[derive(Debug, Parser)]
 #[command(version, about = "Resize an image as the avatar-resize Lambda does")]
@@ -59,11 +59,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let format = if args.format == "webp" {
-        OutputFormat::Webp
-    } else {
-        OutputFormat::Jpeg
-    };
+    let format = OutputFormat::parse(&args.format).unwrap_or(OutputFormat::Jpeg);
     let spec = OutputSpec {
         width: args.size,
         height: args.size,

@@ -48,36 +48,8 @@ impl SourceFormats {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Jpeg,
-    Webp,
-}
-
-impl OutputFormat {
-    /// Parses the generator's `AVATAR_FORMAT` value.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "jpeg" => Some(Self::Jpeg),
-            "webp" => Some(Self::Webp),
-            _ => None,
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpg",
-            Self::Webp => "webp",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Jpeg => "image/jpeg",
-            Self::Webp => "image/webp",
-        }
-    }
-}
+/// The output formats are the contract's (the generator writes them into the settings by the same names).
+pub use pipeline_contract::OutputFormat;
 
 #[cfg(test)]
 mod tests {

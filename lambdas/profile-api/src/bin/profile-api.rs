@@ -3,22 +3,15 @@
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
-use profile_api::database::Database;
 use profile_api::handler::ProfileApi;
-use profile_api::tls::Plaintext;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let source = profile_api::url_source_from_env()
+    let database = profile_api::database_from_env()
         .await
         .inspect_err(|err| tracing::error!(err, "cold start failed"))?;
-    let api = ProfileApi {
-        database: Database::new(
-            source,
-            Plaintext::from_stage(std::env::var("STAGE").ok().as_deref()),
-        ),
-    };
+    let api = ProfileApi { database };
     let api = &api;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
