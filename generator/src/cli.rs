@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::Parser;
-use generator::config::{self, Config};
+use generator::config::{self, Config, ConfigErrors};
 use generator::output::FileKind;
 
 use crate::sts::StsVerifier;
@@ -119,16 +119,26 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// Reads and validates `<envs_dir>/<name>/config.toml`; problems are printed (with file:line:column).
 fn load_config(envs_dir: &Path, name: &str) -> Result<Config, Failure> {
-    let path = envs_dir.join(name).join("config.toml");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
-    config::parse(&path.display().to_string(), name, &text).map_err(|errors| {
+    read_config(envs_dir, name)?.map_err(|errors| {
         eprint!(
             "{}",
             config::diagnostic::render(&errors, std::io::stderr().is_terminal())
         );
         Failure::Config
     })
+}
+
+/// `<envs_dir>/<name>/config.toml`, parsed and validated: an unreadable file is a runtime failure, anything
+/// in it (bytes that are not UTF-8 included) a config error.
+fn read_config(envs_dir: &Path, name: &str) -> Result<Result<Config, ConfigErrors>, Failure> {
+    let path = envs_dir.join(name).join("config.toml");
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
+    Ok(config::parse_bytes(
+        &path.display().to_string(),
+        name,
+        &bytes,
+    ))
 }
 
 fn run_inner(args: &Args) -> Result<(), Failure> {
@@ -139,10 +149,7 @@ fn run_inner(args: &Args) -> Result<(), Failure> {
     let mut config_failed = false;
     let color = std::io::stderr().is_terminal();
     for name in &names {
-        let path = args.envs_dir.join(name).join("config.toml");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
-        match config::parse(&path.display().to_string(), name, &text) {
+        match read_config(&args.envs_dir, name)? {
             Ok(config) => configs.push((name.clone(), config)),
             Err(errors) => {
                 config_failed = true;

@@ -90,6 +90,34 @@ fn a_config_error_exits_78_and_writes_nothing() {
     );
 }
 
+/// Issue 27, item 8: a config that is not UTF-8 (here: Latin-1 text, then a binary) is an invalid config like
+/// any other: exit 78, the file, line:column and the byte offset of the first bad byte, nothing written.
+#[test]
+fn issue_27_a_config_that_is_not_utf8_exits_78_with_the_byte_offset() {
+    let envs = common::copy_envs();
+    let path = envs.path().join("dev/config.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut latin1 = b"# Caf\xe9 settings\n".to_vec();
+    latin1.extend_from_slice(text.as_bytes());
+    std::fs::write(&path, &latin1).expect("write");
+    std::fs::remove_file(envs.path().join("dev/api.tf")).expect("remove");
+    let out = generator(envs.path(), &["--env", "dev"]);
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("config::encoding"), "{err}");
+    assert!(err.contains("dev/config.toml:1:6"), "{err}");
+    assert!(
+        err.contains("byte 5 (0xe9) is not valid UTF-8"),
+        "no byte offset in {err}"
+    );
+    assert!(!envs.path().join("dev/api.tf").exists(), "nothing written");
+
+    std::fs::write(&path, [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0xff, 0xfe]).expect("write");
+    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    assert!(stderr(&out).contains("byte 8 (0xff)"), "{}", stderr(&out));
+}
+
 #[test]
 fn an_unknown_environment_is_named() {
     let out = generator(&common::repo_root().join("envs"), &["--env", "staging"]);

@@ -13,6 +13,35 @@ pub use diagnostic::{ConfigErrors, ConfigIssue};
 pub use issue_code::IssueCode;
 pub use model::*;
 
+/// Parses and validates a config file's bytes: anything that is not UTF-8 text (a binary, a file saved in
+/// Latin-1 or UTF-16) is an invalid config like any other, located at the first bad byte, whose offset the
+/// message gives.
+pub fn parse_bytes(path: &str, folder: &str, bytes: &[u8]) -> Result<Config, ConfigErrors> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(path, folder, text),
+        Err(err) => {
+            let offset = err.valid_up_to();
+            // The valid prefix is shown as is; the bad bytes and what follows as U+FFFD, so the caret and the
+            // line:column land on the first bad byte.
+            let shown = String::from_utf8_lossy(bytes);
+            let issue = ConfigIssue {
+                code: IssueCode::Encoding,
+                message: format!(
+                    "the file is not UTF-8 text: byte {offset} (0x{:02x}) is not valid UTF-8",
+                    bytes[offset]
+                ),
+                label: "first invalid byte".to_owned(),
+                help: Some(
+                    "save the config as UTF-8 (TOML files are UTF-8); a binary file is not a config"
+                        .to_owned(),
+                ),
+                span: offset..offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+            };
+            Err(ConfigErrors::new(path, &shown, vec![issue]))
+        }
+    }
+}
+
 /// Parses and validates the text of a config file. `path` is only used in messages; `folder` is the name of the
 /// environment folder the file lives in (its `environment.name` must match).
 pub fn parse(path: &str, folder: &str, text: &str) -> Result<Config, ConfigErrors> {
