@@ -6,6 +6,7 @@
 //! - [`database`]: the `sslmode` values a database URL may have, and what each one checks.
 //! - [`limits`]: bounds both sides check.
 //! - [`OutputFormat`]: the formats a kind's outputs are written in.
+//! - [`routes`]: the profile routes the generator creates and profile-api serves.
 //! - [`settings`]: each function's settings document, which the generator writes and the function reads.
 //! - [`memory`]: how many bytes the resizer needs to decode an image, and the budget a function size gives.
 
@@ -15,6 +16,7 @@ pub mod image_type;
 pub mod limits;
 pub mod memory;
 pub mod output_format;
+pub mod routes;
 pub mod settings;
 
 pub use image_type::ImageType;

@@ -10,7 +10,8 @@ module "http_api" {
     ]
     allow_methods = [
       "GET",
-      "POST"
+      "POST",
+      "PUT"
     ]
     allow_headers = [
       "authorization",
@@ -38,6 +39,10 @@ module "http_api" {
     "POST /banners/key_upload" = {
       function_name = module.banner_upload_url.lambda_function_name
       invoke_arn    = module.banner_upload_url.lambda_function_invoke_arn
+    }
+    "PUT /api/profile/update" = {
+      function_name = module.profile_api.lambda_function_name
+      invoke_arn    = module.profile_api.lambda_function_invoke_arn
     }
   }
   throttling_burst_limit = 50

@@ -25,6 +25,7 @@ impl ApiCors {
             .filter_map(|key| match key.split_once(' ')?.0 {
                 "GET" => Some("GET"),
                 "POST" => Some("POST"),
+                "PUT" => Some("PUT"),
                 _ => None,
             })
             .collect();

@@ -62,8 +62,8 @@ impl KindNames {
     }
 }
 
-/// The profile routes, served by `profile_api`.
-pub const PROFILE_ROUTES: &[&str] = &["GET /api/profile", "POST /api/profile/update"];
+/// The profile routes, served by `profile_api` (the contract's, which the function matches on).
+pub use pipeline_contract::routes::PROFILE_ROUTES;
 
 /// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
 /// function) and the profile routes. Every route is behind the JWT authorizer.

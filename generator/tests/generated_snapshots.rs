@@ -64,11 +64,15 @@ fn defaults_reproduce_the_reference_contract() {
         "{}",
         api.contents
     );
-    assert!(
-        api.contents.contains("\"POST /api/profile/update\""),
-        "{}",
-        api.contents
-    );
+    // Issue 27, item 7: the reference backend's POST and its frontend's PUT both save, and CORS allows PUT.
+    for route in [
+        "\"POST /api/profile/update\"",
+        "\"PUT /api/profile/update\"",
+    ] {
+        assert!(api.contents.contains(route), "{route}: {}", api.contents);
+    }
+    let cors = generator::cors::ApiCors::from_config(&config);
+    assert_eq!(cors.allow_methods, ["GET", "POST", "PUT"]);
 }
 
 #[test]

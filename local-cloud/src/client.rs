@@ -64,7 +64,8 @@ impl Client {
         answer(request.send(body.to_string())?)
     }
 
-    /// Any API route, as the page calls it: `method` `path` with a bearer token and an optional JSON body.
+    /// Any API route, as the page (and the reference frontend's request helper) calls it: `method` `path` with a
+    /// bearer token, `Accept: application/json` and an optional JSON body (POST, or PUT when `method` says so).
     pub fn call(
         &self,
         method: &str,
@@ -82,10 +83,14 @@ impl Client {
                 }
                 request.call()?
             }
-            (_, body) => {
-                let mut request = self
-                    .agent
-                    .post(&url)
+            (method, body) => {
+                let request = if method == "PUT" {
+                    self.agent.put(&url)
+                } else {
+                    self.agent.post(&url)
+                };
+                let mut request = request
+                    .header("accept", "application/json")
                     .header("content-type", "application/json");
                 if let Some(auth) = &auth {
                     request = request.header("authorization", auth);
@@ -145,11 +150,16 @@ impl Client {
 
     /// A browser's CORS preflight for `POST <path>` with `authorization` and `content-type`, from `origin`.
     pub fn preflight(&self, url: &str, origin: &str) -> anyhow::Result<Answer> {
+        self.preflight_for("POST", url, origin)
+    }
+
+    /// A browser's CORS preflight for `method <path>` with `authorization` and `content-type`, from `origin`.
+    pub fn preflight_for(&self, method: &str, url: &str, origin: &str) -> anyhow::Result<Answer> {
         let request = self
             .agent
             .options(url)
             .header("origin", origin)
-            .header("access-control-request-method", "POST")
+            .header("access-control-request-method", method)
             .header(
                 "access-control-request-headers",
                 "authorization,content-type",

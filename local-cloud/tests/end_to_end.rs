@@ -254,6 +254,37 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         (read["display_name"].clone(), read["bio"].clone()),
         (edit["display_name"].clone(), edit["bio"].clone())
     );
+    // Issue 27, item 7: the reference frontend's ProfileForm saves with PUT (its request helper's `put`), with
+    // Accept and Content-Type application/json, the bearer token and `{bio, display_name}`. The browser's
+    // preflight for PUT is granted from the app's origin, and the save lands like the POST one.
+    let profile_url = format!("{}/api/profile/update", stack.urls.api);
+    let put_preflight = client.preflight_for("PUT", &profile_url, allowed).unwrap();
+    assert_eq!(
+        put_preflight.allow_origin.as_deref(),
+        Some(allowed.as_str()),
+        "a PUT preflight from the app's origin is granted"
+    );
+    let reference_edit = json!({ "bio": "Curiouser and curiouser.", "display_name": "Alice" });
+    let put = client
+        .call(
+            "PUT",
+            "/api/profile/update",
+            Some(&alice),
+            Some(&reference_edit),
+        )
+        .unwrap();
+    assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+    let read = client
+        .call("GET", "/api/profile", Some(&alice), None)
+        .unwrap()
+        .json();
+    assert_eq!(
+        (read["display_name"].clone(), read["bio"].clone()),
+        (
+            reference_edit["display_name"].clone(),
+            reference_edit["bio"].clone()
+        )
+    );
     // Issue 16: Bob has no row (nothing ran at his sign-up); his first request creates his profile.
     let first = client
         .call("GET", "/api/profile", Some(&bob), None)

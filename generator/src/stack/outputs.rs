@@ -20,7 +20,7 @@ pub fn body(config: &Config) -> Body {
     let outputs: Vec<(&str, &str, Expression)> = vec![
         (
             "api_endpoint",
-            "Base URL of the HTTP API (POST <route> per image kind, GET /api/profile, POST /api/profile/update).",
+            "Base URL of the HTTP API (POST <route> per image kind, GET /api/profile, POST or PUT /api/profile/update).",
             module_output(names::API, "apigatewayv2_api_endpoint"),
         ),
         (

@@ -1,4 +1,5 @@
-//! `GET /api/profile` and `POST /api/profile/update` for the user in the verified JWT claims
+//! `GET /api/profile` and `POST` or `PUT /api/profile/update` (the reference backend's method and its frontend's,
+//! [`pipeline_contract::routes`]) for the user in the verified JWT claims
 //! (`sub` = `users.cognito_user_id`). Every answer is JSON; errors carry a stable `error` code:
 //!
 //! | status | error | when |
@@ -14,12 +15,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use api_lambda::{error, json};
+use pipeline_contract::routes::{is_profile_update, PROFILE_GET, PROFILE_UPDATE};
 
 use crate::database::{Database, DatabaseError};
 use crate::profile::{ProfileUpdate, UpdateRequest};
 
-pub const GET_ROUTE: &str = "GET /api/profile";
-pub const UPDATE_ROUTE: &str = "POST /api/profile/update";
+pub const GET_ROUTE: &str = PROFILE_GET;
+pub const UPDATE_ROUTE: &str = PROFILE_UPDATE;
 
 pub struct ProfileApi {
     pub database: Database,
@@ -44,7 +46,7 @@ impl ProfileApi {
         };
         let result = match request.route_key.as_deref() {
             Some(GET_ROUTE) => self.read(&sub).await,
-            Some(UPDATE_ROUTE) => {
+            Some(route) if is_profile_update(route) => {
                 let update = match parse(&request) {
                     Ok(update) => update,
                     Err(response) => return *response,
@@ -55,7 +57,10 @@ impl ProfileApi {
                 return error(
                     404,
                     "no_such_route",
-                    format!("this function serves {GET_ROUTE} and {UPDATE_ROUTE}, not {other:?}"),
+                    format!(
+                        "this function serves {}, not {other:?}",
+                        pipeline_contract::routes::PROFILE_ROUTES.join(", ")
+                    ),
                 )
             }
         };

@@ -75,6 +75,36 @@ async fn seeded(url: &str) -> ProfileApi {
     api(url)
 }
 
+/// Issue 27, item 7: the reference frontend saves with `PUT /api/profile/update` and `{bio, display_name}`.
+#[tokio::test]
+async fn issue_27_the_reference_frontends_put_saves_the_profile() {
+    let pg = test_support::start_postgres();
+    let api = seeded(&pg.url("postgres")).await;
+    let body_text = json!({ "bio": "Counting engines.", "display_name": "Ada L." }).to_string();
+    let saved = api
+        .handle(event(
+            pipeline_contract::routes::PROFILE_UPDATE_PUT,
+            Some(SUB),
+            Some(&body_text),
+        ))
+        .await;
+    assert_eq!(saved.status_code, 200, "{:?}", saved.body);
+    let read = body(&api.handle(event(GET_ROUTE, Some(SUB), None)).await);
+    assert_eq!(
+        (read["display_name"].as_str(), read["bio"].as_str()),
+        (Some("Ada L."), Some("Counting engines."))
+    );
+    // Any other method on the path is not a route of this function.
+    let other = api
+        .handle(event(
+            "PATCH /api/profile/update",
+            Some(SUB),
+            Some(&body_text),
+        ))
+        .await;
+    assert_eq!(other.status_code, 404);
+}
+
 #[tokio::test]
 async fn every_status_of_the_contract() {
     let pg = test_support::start_postgres();
