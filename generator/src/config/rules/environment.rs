@@ -3,6 +3,8 @@
 
 use super::*;
 
+use pipeline_contract::database::RDS_CA_REGIONS;
+
 pub(super) fn check_environment(c: &mut Checker, e: &RawEnvironment, folder: &str) -> Environment {
     let name = e.name.get_ref();
     if name != folder {
@@ -41,6 +43,27 @@ pub(super) fn check_environment(c: &mut Checker, e: &RawEnvironment, folder: &st
         .one_of("environment.region", &e.region, REGIONS)
         .unwrap_or("us-east-1")
         .to_owned();
+    // profile-api verifies the database's certificate against the RDS roots it ships; a region without them
+    // would deploy a function that can never connect. The local stage talks to a local Postgres.
+    if stage != Stage::Local
+        && REGIONS.contains(&region.as_str())
+        && !RDS_CA_REGIONS.contains(&region.as_str())
+    {
+        c.report(
+            IssueCode::RdsCaRegion,
+            e.region.span(),
+            format!(
+                "`environment.region` is \"{region}\", for which profile-api ships no Amazon RDS root CA: \
+                 its TLS check (verify-full) of the database would fail"
+            ),
+            "no RDS root CA bundled for this region",
+            format!(
+                "allowed: {}; or add the region's roots to lambdas/profile-api/certs/rds-ca-bundle.pem \
+                 (tools/node/rds-ca-bundle.mjs) and to pipeline_contract::database::RDS_CA_REGIONS",
+                RDS_CA_REGIONS.join(", ")
+            ),
+        );
+    }
     let account_id = e.account_id.get_ref();
     if account_id.len() != 12 || !account_id.chars().all(|ch| ch.is_ascii_digit()) {
         c.report(
