@@ -52,11 +52,11 @@ token: build-tools ## Print a Cognito-shaped access token from the local issuer:
 	@case "$(or $(SHAPE),access)" in access) ;; id) ;; *) echo "SHAPE is access or id" >&2; exit 2;; esac
 	@cargo run --quiet --locked -p local-cloud -- token --sub "$(SUB)" $(if $(filter id,$(SHAPE)),--id,)
 
-generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local)
-	$(GENERATOR) --env $(ENV)
+generate: ## Write envs/$(ENV)/*.tf from envs/$(ENV)/config.toml (ENV=dev|prod|local); example values are refused outside local (EXAMPLES=1: the repository's own examples)
+	$(GENERATOR) --env $(ENV) $(if $(EXAMPLES),--allow-placeholders,)
 
 check-generated: ## Fail, naming the files, if any committed generated file (a root, a module README's tables) is stale
-	$(GENERATOR) --all --check
+	$(GENERATOR) --all --check --allow-placeholders
 	$(GENERATOR) module-docs --check
 
 module-docs: ## Write the inputs/outputs tables of every modules/*/README.md from its variables.tf and outputs.tf
@@ -86,7 +86,7 @@ plan: ## terraform plan envs/$(ENV) with its real backend (needs the environment
 	$(GENERATOR) --env $(ENV) --verify-account
 	$(GENERATOR) db-url --check --env $(ENV)
 	terraform -chdir=envs/$(ENV) init -input=false
-	terraform -chdir=envs/$(ENV) plan -input=false -out=$(ENV).tfplan
+	terraform -chdir=envs/$(ENV) plan -input=false -var "lambda_artifacts_dir=$(TARGET_DIR)/lambda" -out=$(ENV).tfplan
 
 bootstrap: ## Create (or bring up to date) the state bucket of envs/$(ENV): versioned, private, encrypted, TLS only; idempotent
 	@test -n "$(ENV)" || { echo "usage: make bootstrap ENV=<env>" >&2; exit 2; }

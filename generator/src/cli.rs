@@ -64,6 +64,12 @@ pub struct Args {
     #[arg(long)]
     pub verify_account: bool,
 
+    /// Generate even from the example values of the repository's own configs (account ids, Cognito pool and
+    /// client ids, certificate, hosted zone, example.com hosts), which are refused otherwise outside the local
+    /// stage. For the committed examples only (`make check-generated`); never for an environment you deploy.
+    #[arg(long)]
+    pub allow_placeholders: bool,
+
     /// Folder that holds one folder per environment.
     #[arg(long, value_name = "DIR", default_value = "envs")]
     pub envs_dir: PathBuf,
@@ -119,7 +125,7 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// Reads and validates `<envs_dir>/<name>/config.toml`; problems are printed (with file:line:column).
 fn load_config(envs_dir: &Path, name: &str) -> Result<Config, Failure> {
-    read_config(envs_dir, name)?.map_err(|errors| {
+    read_config(envs_dir, name, false)?.map_err(|errors| {
         eprint!(
             "{}",
             config::diagnostic::render(&errors, std::io::stderr().is_terminal())
@@ -129,16 +135,25 @@ fn load_config(envs_dir: &Path, name: &str) -> Result<Config, Failure> {
 }
 
 /// `<envs_dir>/<name>/config.toml`, parsed and validated: an unreadable file is a runtime failure, anything
-/// in it (bytes that are not UTF-8 included) a config error.
-fn read_config(envs_dir: &Path, name: &str) -> Result<Result<Config, ConfigErrors>, Failure> {
+/// in it (bytes that are not UTF-8 included) a config error, and so are example values when
+/// `refuse_placeholders` (what `generate` asks for, unless `--allow-placeholders`).
+fn read_config(
+    envs_dir: &Path,
+    name: &str,
+    refuse_placeholders: bool,
+) -> Result<Result<Config, ConfigErrors>, Failure> {
     let path = envs_dir.join(name).join("config.toml");
     let bytes = std::fs::read(&path)
         .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", path.display())))?;
-    Ok(config::parse_bytes(
-        &path.display().to_string(),
-        name,
-        &bytes,
-    ))
+    let shown = path.display().to_string();
+    Ok(
+        config::parse_bytes(&shown, name, &bytes).and_then(|config| {
+            if refuse_placeholders {
+                config::check_placeholders(&shown, &bytes)?;
+            }
+            Ok(config)
+        }),
+    )
 }
 
 fn run_inner(args: &Args) -> Result<(), Failure> {
@@ -149,7 +164,7 @@ fn run_inner(args: &Args) -> Result<(), Failure> {
     let mut config_failed = false;
     let color = std::io::stderr().is_terminal();
     for name in &names {
-        match read_config(&args.envs_dir, name)? {
+        match read_config(&args.envs_dir, name, !args.allow_placeholders)? {
             Ok(config) => configs.push((name.clone(), config)),
             Err(errors) => {
                 config_failed = true;
@@ -224,7 +239,7 @@ fn run_inner(args: &Args) -> Result<(), Failure> {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "stale generated files (run `make generate ENV=<env>` and commit):"
+            "stale generated files (run `make generate ENV=<env>`, with EXAMPLES=1 for the repository's example configs, and commit):"
         );
         for s in &stale {
             let _ = writeln!(err, "  {s}");

@@ -15,13 +15,20 @@ fn generator(envs_dir: &std::path::Path, args: &[&str]) -> Output {
         .expect("generator runs")
 }
 
+/// The generator on the repository's example configs, whose example values are allowed only so.
+fn examples(envs_dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    args.push("--allow-placeholders");
+    generator(envs_dir, &args)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
 fn committed_output_is_up_to_date() {
-    let out = generator(&common::repo_root().join("envs"), &["--all", "--check"]);
+    let out = examples(&common::repo_root().join("envs"), &["--all", "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
@@ -29,7 +36,7 @@ fn committed_output_is_up_to_date() {
 fn a_deleted_generated_file_is_named_and_fails_the_check() {
     let envs = common::copy_envs();
     std::fs::remove_file(envs.path().join("dev/storage.tf")).expect("remove");
-    let out = generator(envs.path(), &["--all", "--check"]);
+    let out = examples(envs.path(), &["--all", "--check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("dev/storage.tf (missing)"), "{err}");
@@ -45,20 +52,20 @@ fn an_edited_config_makes_the_output_stale() {
     let path = envs.path().join("dev/config.toml");
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, text.replace("quality = 80", "quality = 85")).expect("write");
-    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    let out = examples(envs.path(), &["--env", "dev", "--check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("dev/functions.tf (differs)"), "{err}");
     assert!(!err.contains("prod/"), "only dev was asked for: {err}");
 
     // Generating fixes it, and a second run writes nothing new (byte-identical).
-    let out = generator(envs.path(), &["--env", "dev"]);
+    let out = examples(envs.path(), &["--env", "dev"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let first = std::fs::read_to_string(envs.path().join("dev/functions.tf")).expect("read");
     assert!(first.contains("quality = 85"), "{first}");
-    let out = generator(envs.path(), &["--env", "dev"]);
+    let out = examples(envs.path(), &["--env", "dev"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("dev: 0 file(s) written"));
-    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    let out = examples(envs.path(), &["--env", "dev", "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
@@ -76,7 +83,7 @@ fn a_config_error_exits_78_and_writes_nothing() {
     )
     .expect("write");
     std::fs::remove_file(envs.path().join("prod/api.tf")).expect("remove");
-    let out = generator(envs.path(), &["--env", "prod"]);
+    let out = examples(envs.path(), &["--env", "prod"]);
     assert_eq!(out.status.code(), Some(78));
     let err = stderr(&out);
     assert!(
@@ -101,7 +108,7 @@ fn issue_27_a_config_that_is_not_utf8_exits_78_with_the_byte_offset() {
     latin1.extend_from_slice(text.as_bytes());
     std::fs::write(&path, &latin1).expect("write");
     std::fs::remove_file(envs.path().join("dev/api.tf")).expect("remove");
-    let out = generator(envs.path(), &["--env", "dev"]);
+    let out = examples(envs.path(), &["--env", "dev"]);
     assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("config::encoding"), "{err}");
@@ -113,9 +120,51 @@ fn issue_27_a_config_that_is_not_utf8_exits_78_with_the_byte_offset() {
     assert!(!envs.path().join("dev/api.tf").exists(), "nothing written");
 
     std::fs::write(&path, [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0xff, 0xfe]).expect("write");
-    let out = generator(envs.path(), &["--env", "dev", "--check"]);
+    let out = examples(envs.path(), &["--env", "dev", "--check"]);
     assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
     assert!(stderr(&out).contains("byte 8 (0xff)"), "{}", stderr(&out));
+}
+
+/// Issue 27, item 6: a deployed stage is never generated from the committed example values: each one is named
+/// with its place (exit 78, nothing written); the local stage and `--allow-placeholders` are not refused.
+#[test]
+fn issue_27_example_values_are_refused_for_a_deployed_stage() {
+    let envs = common::copy_envs();
+    std::fs::remove_file(envs.path().join("prod/api.tf")).expect("remove");
+    let out = generator(envs.path(), &["--env", "prod"]);
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    let err = stderr(&out);
+    for (key, line) in [
+        ("environment.account_id", 10),
+        ("domain.assets", 18),
+        ("domain.certificate_arn", 19),
+        ("domain.hosted_zone_id", 20),
+        ("api.jwt_issuer", 40),
+        ("api.jwt_audience", 41),
+    ] {
+        assert!(err.contains(&format!("`{key}`")), "{key} not named:\n{err}");
+        assert!(
+            err.contains(&format!("prod/config.toml:{line}:")),
+            "{key} not located at line {line}:\n{err}"
+        );
+    }
+    assert!(err.contains("config::placeholder"), "{err}");
+    assert!(!envs.path().join("prod/api.tf").exists(), "nothing written");
+
+    // Real-looking values generate.
+    let path = envs.path().join("dev/config.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let real = text
+        .replace("210987654321", "731548209163")
+        .replace("dev.cruddur.example.com", "dev.cruddur.app")
+        .replace("us-east-1_DevPool01", "us-east-1_Q8fWm2LzR")
+        .replace("5dev0clientid0example00000", "3q9v1k7n2m4h6j8l0p5r7t9w1y");
+    std::fs::write(&path, real).expect("write");
+    let out = generator(envs.path(), &["--env", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The local stage's values are the emulator's: never refused.
+    let out = generator(envs.path(), &["--env", "local", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

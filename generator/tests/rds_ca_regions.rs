@@ -26,7 +26,10 @@ fn issue_27_the_contract_lists_exactly_the_regions_the_bundle_covers() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     for region in RDS_CA_REGIONS {
-        assert!(REGIONS.contains(region), "{region} is not a region the generator knows");
+        assert!(
+            REGIONS.contains(region),
+            "{region} is not a region the generator knows"
+        );
     }
     // The six the issue found without roots stay refused until the bundle has them.
     for region in [

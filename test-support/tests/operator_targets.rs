@@ -59,3 +59,30 @@ fn destroy_refuses_production_and_unconfirmed_runs() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("nothing to destroy"), "{text}");
 }
+
+/// Issue 27, item 6: `make plan` hashes the zips where `make lambdas` wrote them, also with a CARGO_TARGET_DIR
+/// outside the clone (dry runs: nothing is built or planned).
+#[test]
+fn issue_27_plan_reads_the_zips_from_the_lambdas_target_dir() {
+    let dry_run = |target: &str| {
+        let out = Command::new("make")
+            .args(["-n", "plan", "lambdas", "ENV=dev"])
+            .current_dir(test_support::repo_root())
+            .env("CARGO_TARGET_DIR", "/tmp/shared-target")
+            .env_remove("FORCE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("make runs (apt-get install make)");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            text.contains(target),
+            "make -n plan lambdas does not name {target}:\n{text}"
+        );
+        text
+    };
+    let text = dry_run("lambda_artifacts_dir=/tmp/shared-target/lambda");
+    assert!(
+        text.contains("ls -l /tmp/shared-target/lambda/*/bootstrap.zip"),
+        "make lambdas writes elsewhere:\n{text}"
+    );
+}

@@ -6,6 +6,7 @@
 pub mod diagnostic;
 mod issue_code;
 pub mod model;
+pub mod placeholders;
 pub mod raw;
 pub mod rules;
 
@@ -39,6 +40,18 @@ pub fn parse_bytes(path: &str, folder: &str, bytes: &[u8]) -> Result<Config, Con
             };
             Err(ConfigErrors::new(path, &shown, vec![issue]))
         }
+    }
+}
+
+/// Refuses the example values a deployed stage's config may still carry ([`placeholders`]), each located. A
+/// file that does not parse has none to report: [`parse_bytes`] says what is wrong with it.
+pub fn check_placeholders(path: &str, bytes: &[u8]) -> Result<(), ConfigErrors> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    match toml::from_str::<raw::RawConfig>(text) {
+        Ok(raw) => placeholders::check(path, text, &raw),
+        Err(_) => Ok(()),
     }
 }
 
