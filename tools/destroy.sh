@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make destroy ENV=<env>`: terraform destroy of one environment, after the operator types its name. A production
 # stage is refused unless FORCE=1 as well. Without a terminal (CI), CONFIRM=<env> stands for the typed name.
+# Needs no built zips (tools/terraform-destroy.sh). Outside production the buckets have force_destroy (the
+# default), so their objects and versions go with them. A production stage keeps its two buckets (the users'
+# originals and avatars): they leave the state first, so the destroy finishes, and are named at the end.
 set -euo pipefail
 env_name="${1:?usage: tools/destroy.sh ENV}"
 cd "$(dirname "$0")/.."
@@ -26,4 +29,16 @@ if [ "${CONFIRM:-}" != "${env_name}" ]; then
 fi
 cargo run --quiet --locked -p generator -- --env "$env_name" --verify-account
 terraform -chdir="envs/${env_name}" init -input=false
-terraform -chdir="envs/${env_name}" destroy -input=false -auto-approve
+kept=()
+if [ "$stage" = "production" ]; then
+  for bucket_module in module.uploads_bucket module.assets_bucket; do
+    if terraform -chdir="envs/${env_name}" state list "$bucket_module" 2>/dev/null | grep -q .; then
+      terraform -chdir="envs/${env_name}" state rm "$bucket_module" >/dev/null
+      kept+=("$bucket_module")
+    fi
+  done
+fi
+bash tools/terraform-destroy.sh "envs/${env_name}"
+if [ "${#kept[@]}" -gt 0 ]; then
+  echo "kept (production data, no longer managed by Terraform): ${kept[*]}; delete the buckets by hand if you mean it" >&2
+fi

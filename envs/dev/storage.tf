@@ -3,7 +3,7 @@
 module "uploads_bucket" {
   source        = "../../modules/private-bucket"
   bucket_name   = "cruddur-dev-avatar-uploads"
-  force_destroy = false
+  force_destroy = true
   versioning    = false
   expiration = {
     prefix = ""
@@ -34,7 +34,7 @@ module "uploads_bucket" {
 module "assets_bucket" {
   source                                 = "../../modules/private-bucket"
   bucket_name                            = "cruddur-dev-assets"
-  force_destroy                          = false
+  force_destroy                          = true
   versioning                             = true
   noncurrent_version_expiration_days     = 30
   abort_incomplete_multipart_upload_days = 1

@@ -109,6 +109,27 @@ impl LocalRoot {
         Ok(())
     }
 
+    /// The destroy `make destroy` runs (`tools/terraform-destroy.sh`): no built zips, stand-ins made by the script.
+    pub fn destroy_as_make_does(&self) -> anyhow::Result<()> {
+        let script = test_support::repo_root().join("tools/terraform-destroy.sh");
+        let endpoint = format!("aws_endpoint={}", self.endpoint);
+        let output = self
+            .command_of(
+                "bash",
+                &[
+                    &script.to_string_lossy(),
+                    &self.root.to_string_lossy(),
+                    "-no-color",
+                    "-var",
+                    &endpoint,
+                ],
+            )
+            .output()
+            .context("running tools/terraform-destroy.sh")?;
+        check(&["destroy (tools/terraform-destroy.sh)"], output)?;
+        Ok(())
+    }
+
     /// `terraform output -json`, as name → value.
     pub fn outputs(&self) -> anyhow::Result<BTreeMap<String, serde_json::Value>> {
         let output = self.run(&["output", "-json"])?;
@@ -214,7 +235,12 @@ impl LocalRoot {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("terraform");
+        self.command_of("terraform", args)
+    }
+
+    /// `program` with the environment every Terraform run here gets.
+    fn command_of(&self, program: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(program);
         command
             .current_dir(&self.root)
             .args(args)

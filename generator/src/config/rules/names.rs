@@ -124,7 +124,12 @@ pub(super) fn check_buckets(c: &mut Checker, b: &RawBuckets, stage: Stage) -> Bu
             "use two buckets: the resizer writes to assets, and a write to the uploads bucket would trigger it again",
         );
     }
-    let force_destroy = b.force_destroy.as_ref().is_some_and(|f| *f.get_ref());
+    // On by default outside production, so `make destroy` of a development or local environment finishes even
+    // though its buckets hold avatars and (assets) old versions; production keeps its data unless emptied by hand.
+    let force_destroy = b
+        .force_destroy
+        .as_ref()
+        .map_or(stage != Stage::Production, |f| *f.get_ref());
     if force_destroy && stage == Stage::Production {
         if let Some(f) = &b.force_destroy {
             c.report(
