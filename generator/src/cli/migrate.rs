@@ -30,6 +30,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "N")]
     pub rollback: Option<usize>,
 
+    /// When adopting the reference app's table: give rows that share a placeholder cognito_user_id (its seed
+    /// data's 'MOCK') each a unique one, '<id>:<row uuid>', keeping the rows. Refused without it, naming them.
+    #[arg(long)]
+    pub relabel_shared_placeholders: bool,
+
     /// Connect to this address instead of the URL's host (a port forward), still verifying the URL's host name.
     #[arg(long, value_name = "IP:PORT")]
     pub via: Option<SocketAddr>,
@@ -67,7 +72,8 @@ pub(super) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         let mut client = profile_api::database::connect_via(&url, plaintext, args.via)
             .await
             .map_err(|e| failed(&e))?;
-        let migrator = Migrator::embedded().map_err(|e| failed(&e))?;
+        let mut migrator = Migrator::embedded().map_err(|e| failed(&e))?;
+        migrator.relabel_shared_placeholders = args.relabel_shared_placeholders;
         if args.status {
             for status in migrator.status(&mut client).await.map_err(|e| failed(&e))? {
                 println!("{status}");

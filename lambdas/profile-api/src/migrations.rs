@@ -74,6 +74,11 @@ pub enum MigrationError {
     )]
     UnknownSchema { missing: String },
     #[error(
+        "public.users has rows that share a cognito_user_id, which adopting the table cannot keep (one row per \
+         Cognito user): {shared}; nothing was changed. {fix}"
+    )]
+    SharedCognitoIds { shared: String, fix: String },
+    #[error(
         "adopting the reference app's users table failed, nothing was changed: {}",
         reason(source)
     )]
@@ -187,6 +192,9 @@ pub fn load(files: &[(&str, &str)]) -> Result<Vec<Migration>, MigrationError> {
 
 pub struct Migrator {
     pub migrations: Vec<Migration>,
+    /// When adopting the reference app's table: give rows that share a placeholder `cognito_user_id` (its seed
+    /// data's `'MOCK'`) each a unique one ([`crate::baseline`]); off unless the operator asks.
+    pub relabel_shared_placeholders: bool,
 }
 
 impl Migrator {
@@ -194,6 +202,7 @@ impl Migrator {
     pub fn embedded() -> Result<Self, MigrationError> {
         Ok(Self {
             migrations: load(FILES)?,
+            relabel_shared_placeholders: false,
         })
     }
 
@@ -203,9 +212,13 @@ impl Migrator {
         let result = async {
             let mut applied = self.check(client).await?;
             if applied.is_empty()
-                && !crate::baseline::adopt(client, &self.migrations)
-                    .await?
-                    .is_empty()
+                && !crate::baseline::adopt(
+                    client,
+                    &self.migrations,
+                    self.relabel_shared_placeholders,
+                )
+                .await?
+                .is_empty()
             {
                 applied = self.check(client).await?;
             }

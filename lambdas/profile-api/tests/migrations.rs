@@ -98,6 +98,7 @@ async fn an_edited_applied_migration_is_refused_and_nothing_runs() {
     let mut client = connect(&pg.url("postgres")).await;
     let only_first = Migrator {
         migrations: load(&FILES[..1]).unwrap(),
+        relabel_shared_placeholders: false,
     };
     only_first.migrate(&mut client).await.unwrap();
 
@@ -107,6 +108,7 @@ async fn an_edited_applied_migration_is_refused_and_nothing_runs() {
     assert_ne!(edited_text, FILES[0].1);
     let edited = Migrator {
         migrations: load(&[(FILES[0].0, &edited_text), FILES[1]]).unwrap(),
+        relabel_shared_placeholders: false,
     };
     let err = edited.migrate(&mut client).await.unwrap_err();
     assert!(
@@ -304,16 +306,19 @@ async fn a_users_table_that_cannot_be_adopted_is_left_as_it_was() {
         .await
         .unwrap();
     let before = schema_dump(&url);
-    let err = migrator.migrate(&mut client).await.unwrap_err();
+    // A Cognito sub on two rows is one user twice: refused, even when placeholders may be relabelled.
+    let mut relabelling = Migrator::embedded().unwrap();
+    relabelling.relabel_shared_placeholders = true;
+    let err = relabelling.migrate(&mut client).await.unwrap_err();
     assert!(
-        matches!(err, MigrationError::AdoptionFailed { .. }),
+        matches!(err, MigrationError::SharedCognitoIds { .. }),
         "{err}"
     );
     let text = err.to_string();
     assert!(
         text.contains("nothing was changed")
-            && text.contains("users_cognito_user_id_key")
-            && text.contains("is duplicated"),
+            && text.contains("(2 rows: bayko, twin)")
+            && text.contains("one user twice"),
         "{text}"
     );
     assert_eq!(
@@ -325,4 +330,76 @@ async fn a_users_table_that_cannot_be_adopted_is_left_as_it_was() {
         before,
         "the adoption's changes were rolled back"
     );
+}
+
+/// Issue 27, item 3: the reference app's seed data (several users with `cognito_user_id = 'MOCK'`) stops the
+/// adoption naming the rows and the one command that fixes them, with nothing changed; with that command's flag
+/// the rows are kept, each with a unique placeholder no sign-in can match.
+#[tokio::test]
+async fn issue_27_seed_rows_sharing_a_placeholder_id_are_named_then_relabelled_on_request() {
+    let pg = test_support::start_postgres();
+    let url = pg.url("postgres");
+    let mut client = connect(&url).await;
+    reference_database(&client, true).await;
+    // The reference app's db/seed.sql.
+    client
+        .batch_execute(
+            "INSERT INTO public.users (display_name, handle, email, cognito_user_id) VALUES \
+             ('Londo Mollari', 'londo', 'lmollari@centari.com', 'MOCK'), \
+             ('Andrew Bayko Mock', 'baykomock', 'bayko+mock@exampro.co', 'MOCK'), \
+             ('Vir Cotto', 'vir', 'vir@centari.com', 'MOCK')",
+        )
+        .await
+        .unwrap();
+    let before = schema_dump(&url);
+
+    let err = Migrator::embedded()
+        .unwrap()
+        .migrate(&mut client)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, MigrationError::SharedCognitoIds { .. }),
+        "{text}"
+    );
+    for needle in [
+        "'MOCK' (3 rows: baykomock, londo, vir)",
+        "nothing was changed",
+        "make migrate ENV=<env> RELABEL=1",
+    ] {
+        assert!(text.contains(needle), "{needle} not in: {text}");
+    }
+    assert_eq!(schema_dump(&url), before, "nothing changed");
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM schema_migrations").await,
+        0
+    );
+
+    let mut relabelling = Migrator::embedded().unwrap();
+    relabelling.relabel_shared_placeholders = true;
+    relabelling.migrate(&mut client).await.unwrap();
+    assert_eq!(count(&client, "SELECT count(*) FROM public.users").await, 5);
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM public.users \
+             WHERE cognito_user_id = 'MOCK:' || uuid::text"
+        )
+        .await,
+        3,
+        "each seed row got 'MOCK:<its uuid>'"
+    );
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM public.users WHERE handle = 'andrewbrown' \
+             AND cognito_user_id = '0b7c4d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e'"
+        )
+        .await,
+        1,
+        "a real sub is left alone"
+    );
+    let status = relabelling.status(&mut client).await.unwrap();
+    assert!(status.iter().all(|s| s.applied && s.adopted), "{status:?}");
 }
