@@ -33,6 +33,10 @@ pub const SOURCE_PIXELS: RangeInclusive<u64> = 1..=100_000_000;
 /// A source image's longest edge (`avatar.max_dimension`).
 pub const SOURCE_EDGE: RangeInclusive<u32> = 16..=65_535;
 
+/// How long profile-api waits for the database to answer a new connection (`database.connect_timeout_seconds`):
+/// an unreachable database must be a 503 well inside the function's own timeout, never a Lambda timeout.
+pub const DATABASE_CONNECT_TIMEOUT_SECONDS: RangeInclusive<u32> = 1..=30;
+
 /// Whether `suffix` may sit between the user id and the extension of an output key.
 pub fn is_output_suffix(suffix: &str) -> bool {
     suffix.len() <= MAX_SUFFIX_LEN

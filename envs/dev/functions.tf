@@ -286,8 +286,9 @@ module "banner_upload_url" {
 
 locals {
   profile_api_settings = {
-    database_url_parameter = "/cruddur/dev/profile-database-url"
-    stage                  = "development"
+    database_url_parameter  = "/cruddur/dev/profile-database-url"
+    stage                   = "development"
+    connect_timeout_seconds = 5
   }
 }
 

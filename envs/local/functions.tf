@@ -282,8 +282,9 @@ module "banner_upload_url" {
 
 locals {
   profile_api_settings = {
-    database_url_parameter = "/cruddur/local/profile-database-url"
-    stage                  = "local"
+    database_url_parameter  = "/cruddur/local/profile-database-url"
+    stage                   = "local"
+    connect_timeout_seconds = 5
   }
 }
 

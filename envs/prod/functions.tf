@@ -298,8 +298,9 @@ module "banner_upload_url" {
 
 locals {
   profile_api_settings = {
-    database_url_parameter = "/cruddur/prod/profile-database-url"
-    stage                  = "production"
+    database_url_parameter  = "/cruddur/prod/profile-database-url"
+    stage                   = "production"
+    connect_timeout_seconds = 5
   }
 }
 

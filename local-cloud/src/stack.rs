@@ -206,7 +206,10 @@ impl Stack {
                     parameter,
                 },
                 profile_api::tls::Plaintext::of(&profile),
-            ),
+            )
+            .with_connect_timeout(std::time::Duration::from_secs(
+                profile.connect_timeout_seconds.into(),
+            )),
         };
 
         let api = Arc::new(LocalApi::new(

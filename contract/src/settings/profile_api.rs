@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_set, FunctionSettings};
+use super::{check_range, check_set, FunctionSettings};
+use crate::limits::DATABASE_CONNECT_TIMEOUT_SECONDS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,6 +13,8 @@ pub struct ProfileApiSettings {
     pub database_url_parameter: String,
     /// The environment's stage (`dev`, `prod`, `local`, …).
     pub stage: String,
+    /// The most a new connection (TCP, TLS, startup) may take before the request answers 503.
+    pub connect_timeout_seconds: u32,
 }
 
 impl ProfileApiSettings {
@@ -25,6 +28,12 @@ impl FunctionSettings for ProfileApiSettings {
     fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         check_set(&mut problems, "stage", &self.stage);
+        check_range(
+            &mut problems,
+            "connect_timeout_seconds",
+            self.connect_timeout_seconds,
+            DATABASE_CONNECT_TIMEOUT_SECONDS,
+        );
         if !crate::database::is_url_parameter_name(&self.database_url_parameter) {
             problems.push(format!(
                 "database_url_parameter is {:?}; allowed: an SSM parameter path (starts with '/', not under /aws or /ssm)",
@@ -43,11 +52,13 @@ mod tests {
 
     #[test]
     fn a_valid_document_round_trips_and_a_relative_parameter_is_refused() {
-        let json = r#"{"database_url_parameter":"/cruddur/dev/database-url","stage":"dev"}"#;
+        let json = r#"{"database_url_parameter":"/cruddur/dev/database-url","stage":"dev","connect_timeout_seconds":5}"#;
         let settings = parse::<ProfileApiSettings>(json).unwrap();
         assert!(!settings.is_local());
-        let err = parse::<ProfileApiSettings>(r#"{"database_url_parameter":"db","stage":"dev"}"#)
-            .unwrap_err();
+        let err = parse::<ProfileApiSettings>(
+            r#"{"database_url_parameter":"db","stage":"dev","connect_timeout_seconds":5}"#,
+        )
+        .unwrap_err();
         assert!(
             err.to_string().contains("database_url_parameter is \"db\""),
             "{err}"

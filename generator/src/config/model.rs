@@ -197,6 +197,8 @@ pub struct Database {
     pub kms_key_arn: Option<String>,
     /// Subnets and security groups the function runs in, when the database is only reachable in a VPC.
     pub vpc: Option<Vpc>,
+    /// How long profile-api waits for a new connection before answering 503.
+    pub connect_timeout_seconds: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -123,6 +123,7 @@ pub struct RawCdn {
 #[serde(deny_unknown_fields)]
 pub struct RawDatabase {
     pub url_parameter: S<String>,
+    pub connect_timeout_seconds: S<i64>,
     pub kms_key_arn: S<String>,
     pub subnet_ids: Option<Spanned<Vec<Spanned<String>>>>,
     pub security_group_ids: Option<Spanned<Vec<Spanned<String>>>>,

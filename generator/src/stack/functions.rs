@@ -209,6 +209,7 @@ fn profile_function(config: &Config) -> [hcl::Block; 2] {
                 database_url_parameter: database.url_parameter.clone(),
                 // profile-api honours `sslmode=disable` only on a local stage.
                 stage: config.environment.stage.as_str().to_owned(),
+                connect_timeout_seconds: database.connect_timeout_seconds,
             },
             [],
         ),

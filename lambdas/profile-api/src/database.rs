@@ -5,6 +5,8 @@
 //! request. Errors name what failed, never the URL (it holds the password). How the connection is encrypted is
 //! the URL's `sslmode` ([`crate::tls`]); plain text only where [`Plaintext::AllowedLocally`].
 
+use std::time::Duration;
+
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, OnceCell};
 use tokio_postgres::{Client, NoTls};
 
@@ -37,18 +39,32 @@ pub enum DatabaseError {
 pub struct Database {
     source: UrlSource,
     plaintext: Plaintext,
+    connect_timeout: Duration,
     url: OnceCell<String>,
     client: Mutex<Option<Client>>,
 }
+
+/// What a new connection may take unless the settings say otherwise (`database.connect_timeout_seconds`).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Database {
     pub fn new(source: UrlSource, plaintext: Plaintext) -> Self {
         Self {
             source,
             plaintext,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             url: OnceCell::new(),
             client: Mutex::new(None),
         }
+    }
+
+    /// The most a new connection (TCP, TLS and Postgres startup together) may take: a database that does not
+    /// answer (no route from the function's network, a dropped SYN) becomes an error, so the request answers 503
+    /// instead of running into the Lambda timeout. tokio-postgres's own `connect_timeout` covers the TCP connect
+    /// only, so the whole attempt is bounded here.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
     }
 
     /// The live connection (connecting again when there is none or it was closed), held until the guard drops.
@@ -63,7 +79,15 @@ impl Database {
 
     async fn connect(&self) -> Result<Client, DatabaseError> {
         let url = self.url.get_or_try_init(|| self.read_url()).await?;
-        connect(url, self.plaintext).await
+        tokio::time::timeout(self.connect_timeout, connect(url, self.plaintext))
+            .await
+            .unwrap_or_else(|_| {
+                Err(DatabaseError::Connect(format!(
+                    "no answer within {} s (the connect timeout): is there a network path from the function to \
+                     the database?",
+                    self.connect_timeout.as_secs_f32()
+                )))
+            })
     }
 
     async fn read_url(&self) -> Result<String, DatabaseError> {

@@ -36,5 +36,8 @@ pub async fn database_from_env() -> Result<Database, String> {
             parameter: settings.database_url_parameter.clone(),
         },
         Plaintext::of(&settings),
-    ))
+    )
+    .with_connect_timeout(std::time::Duration::from_secs(
+        settings.connect_timeout_seconds.into(),
+    )))
 }

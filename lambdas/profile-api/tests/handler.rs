@@ -210,6 +210,29 @@ async fn an_unreachable_database_is_503_without_the_url() {
     );
 }
 
+/// Issue 27, item 2: a database that never answers (a listener that accepts and stays silent, as a server behind a
+/// dropped route or a missing security-group rule looks to the client once the SYN is taken) is a 503 after the
+/// connect timeout, not a hang into the Lambda timeout. The outer timeout only turns a hang into a failure.
+#[tokio::test]
+async fn issue_27_a_database_that_never_answers_is_503_after_the_connect_timeout() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let url = format!("postgres://app:s3cret-password@127.0.0.1:{port}/profiles?sslmode=disable");
+    let api = ProfileApi {
+        database: Database::new(UrlSource::Direct(url), Plaintext::AllowedLocally)
+            .with_connect_timeout(std::time::Duration::from_secs(1)),
+    };
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        api.handle(event(GET_ROUTE, Some(SUB), None)),
+    )
+    .await
+    .expect("the request answers instead of waiting for the database forever");
+    assert_eq!(response.status_code, 503);
+    assert_eq!(body(&response)["error"], "database_unavailable");
+    drop(silent);
+}
+
 /// Issue 16: every signed-in user has a profile. Eight first requests of a brand-new `sub` at once all answer 200
 /// with the same row, and exactly one row exists.
 #[tokio::test]

@@ -2,6 +2,8 @@
 
 use super::*;
 
+use pipeline_contract::limits::DATABASE_CONNECT_TIMEOUT_SECONDS;
+
 pub(super) fn check_database(c: &mut Checker, d: &RawDatabase, e: &Environment) -> Database {
     let url_parameter = match &d.url_parameter {
         None => format!("/{}/{}/profile-database-url", e.project, e.name),
@@ -96,9 +98,53 @@ pub(super) fn check_database(c: &mut Checker, d: &RawDatabase, e: &Environment) 
             None
         }
     };
+    let (lo, hi) = (
+        i64::from(*DATABASE_CONNECT_TIMEOUT_SECONDS.start()),
+        i64::from(*DATABASE_CONNECT_TIMEOUT_SECONDS.end()),
+    );
+    let connect_timeout_seconds = c.int(
+        "database.connect_timeout_seconds",
+        &d.connect_timeout_seconds,
+        lo,
+        hi,
+        5,
+    );
     Database {
         url_parameter,
         kms_key_arn,
         vpc,
+        connect_timeout_seconds,
     }
+}
+
+/// The connect timeout must leave the function time to answer 503 before Lambda stops it.
+pub(super) fn check_connect_timeout(c: &mut Checker, raw: &RawConfig, d: &Database, l: &Lambdas) {
+    let function_timeout = l.profile_api.timeout_seconds;
+    if d.connect_timeout_seconds < function_timeout {
+        return;
+    }
+    let span = raw
+        .database
+        .connect_timeout_seconds
+        .as_ref()
+        .map(Spanned::span)
+        .or_else(|| {
+            raw.lambda
+                .profile_api
+                .timeout_seconds
+                .as_ref()
+                .map(Spanned::span)
+        })
+        .unwrap_or(0..0);
+    c.report(
+        IssueCode::OutOfRange,
+        span,
+        format!(
+            "`database.connect_timeout_seconds` ({}) is not below `lambda.profile_api.timeout_seconds` \
+             ({function_timeout})",
+            d.connect_timeout_seconds
+        ),
+        "the function would time out first",
+        "allowed: a connect timeout below the function's timeout, so an unreachable database answers 503",
+    );
 }
