@@ -332,6 +332,25 @@ module "profile_api" {
       ]
     }
   ]
+  vpc_subnet_ids = [
+    "subnet-0a1b2c3d4e5f60718",
+    "subnet-0b1c2d3e4f5a60729"
+  ]
+  vpc_security_group_ids = [
+    module.database_access.database_access_security_group_id
+  ]
+}
+
+module "database_access" {
+  source = "../../modules/database-access"
+  name   = "cruddur-prod-profile-api"
+  subnet_ids = [
+    "subnet-0a1b2c3d4e5f60718",
+    "subnet-0b1c2d3e4f5a60729"
+  ]
+  database_security_group_id = "sg-0c1d2e3f4a5b60738"
+  database_port              = 5432
+  ssm_access                 = "endpoint"
 }
 
 module "alerts" {

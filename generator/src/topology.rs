@@ -20,6 +20,8 @@ pub mod names {
     pub const RESIZE: &str = "avatar_resize";
     pub const UPLOAD_URL: &str = "upload_url";
     pub const PROFILE_API: &str = "profile_api";
+    /// The profile function's security group, the database's ingress rule and the SSM endpoint (VPC only).
+    pub const DATABASE_ACCESS: &str = "database_access";
     pub const API: &str = "http_api";
     pub const GITHUB: &str = "github_oidc";
     /// The SNS topic the alarms notify (with `[alerts]`).

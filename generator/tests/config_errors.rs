@@ -41,8 +41,9 @@ fn several_problems_are_reported_in_one_run() {
         .join("tests/fixtures/invalid/several-problems-at-once.toml");
     let (errors, _) = render(&path);
     let codes: Vec<&str> = errors.issues.iter().map(|i| i.code.as_str()).collect();
-    assert_eq!(errors.issues.len(), 7, "{codes:?}");
+    assert_eq!(errors.issues.len(), 8, "{codes:?}");
     for code in [
+        "config::database_network",
         "config::not_allowed",
         "config::account_id",
         "config::bucket_name",

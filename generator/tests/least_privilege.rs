@@ -161,7 +161,7 @@ fn issue_6_a_kms_key_adds_decrypt_through_ssm_only_and_a_vpc_its_attributes() {
     let text = std::fs::read_to_string(common::repo_root().join("envs/dev/config.toml")).unwrap()
         + "\n[database]\nurl_parameter = \"/cruddur/dev/db\"\n\
            kms_key_arn = \"arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n\
-           subnet_ids = [\"subnet-0123456789abcdef0\"]\nsecurity_group_ids = [\"sg-0123456789abcdef0\"]\n";
+           network = \"vpc\"\nsubnet_ids = [\"subnet-0123456789abcdef0\"]\nsecurity_group_id = \"sg-0123456789abcdef0\"\n";
     let config =
         generator::config::parse("dev/config.toml", "dev", &text).unwrap_or_else(|e| panic!("{e}"));
     let files = generator::output::generate(&config).expect("generates");
@@ -184,9 +184,50 @@ fn issue_6_a_kms_key_adds_decrypt_through_ssm_only_and_a_vpc_its_attributes() {
     assert!(attribute(profile, "vpc_subnet_ids")
         .to_string()
         .contains("subnet-0123456789abcdef0"));
-    assert!(attribute(profile, "vpc_security_group_ids")
-        .to_string()
-        .contains("sg-0123456789abcdef0"));
+    // Issue 27, item 2: the function's own group (modules/database-access), never the database's.
+    assert_eq!(
+        attribute(profile, "vpc_security_group_ids").to_string(),
+        "[\n  module.database_access.database_access_security_group_id\n]"
+    );
+    let access = module(&body, "database_access");
+    assert_eq!(
+        attribute(access, "database_security_group_id"),
+        &Expression::from("sg-0123456789abcdef0"),
+        "the ingress rule goes on the database's group"
+    );
+    assert_eq!(
+        attribute(access, "ssm_access"),
+        &Expression::from("endpoint")
+    );
+    assert_eq!(attribute(access, "database_port").to_string(), "5432");
+}
+
+/// Issue 27, item 2: without a VPC no network module is written; a production stage must say `network = "vpc"`.
+#[test]
+fn issue_27_the_database_network_is_chosen_in_config() {
+    let dev = generated("dev", "functions.tf");
+    assert!(
+        dev.blocks()
+            .all(|b| b.labels().first().map(|l| l.as_str()) != Some("database_access")),
+        "dev (network = public) has no database_access module"
+    );
+    let prod = generated("prod", "functions.tf");
+    let access = module(&prod, "database_access");
+    assert_eq!(
+        attribute(access, "ssm_access"),
+        &Expression::from("endpoint")
+    );
+
+    let text = std::fs::read_to_string(common::repo_root().join("envs/prod/config.toml"))
+        .unwrap()
+        .replace("network = \"vpc\"", "network = \"public\"");
+    let errors = generator::config::parse("prod/config.toml", "prod", &text).unwrap_err();
+    let rendered = generator::config::diagnostic::render(&errors, false);
+    assert!(
+        rendered.contains("config::database_network")
+            && rendered.contains("no fixed egress address"),
+        "{rendered}"
+    );
 }
 
 /// Issue 8: each image kind's two functions are scoped to that kind's prefixes, its route reaches its own

@@ -53,6 +53,12 @@ locals {
   # pass an HTTP API's tags down to those, so a tag condition there would refuse this environment's own.
   api_itself  = "arn:${local.partition}:apigateway:${local.region}::/apis/??????????"
   zone_change = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::change/*"]
+  # modules/database-access: the function's security groups and SSM endpoint, and the database's group.
+  in_vpc               = var.database_security_group_id != null
+  ec2                  = "arn:${local.partition}:ec2:${local.region}:${local.account}"
+  database_group_arn   = local.in_vpc ? "${local.ec2}:security-group/${var.database_security_group_id}" : null
+  network_read_actions = ["ec2:DescribeNetworkInterfaces", "ec2:DescribePrefixLists", "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs"]
+  group_change_actions = ["ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:CreateTags", "ec2:DeleteSecurityGroup", "ec2:DeleteTags", "ec2:ModifySecurityGroupRules", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress"]
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -170,6 +176,15 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadCdn"
     actions   = ["cloudfront:GetCachePolicy", "cloudfront:GetDistribution", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy", "cloudfront:ListTagsForResource"]
     resources = local.cloudfront
+  }
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      # EC2's Describe calls have no resource-level permissions.
+      sid       = "ReadDatabaseNetwork"
+      actions   = local.network_read_actions
+      resources = ["*"]
+    }
   }
   dynamic "statement" {
     for_each = var.hosted_zone_id == null ? [] : [1]
@@ -487,6 +502,63 @@ data "aws_iam_policy_document" "apply" {
     effect    = "Deny"
     actions   = ["apigateway:DELETE", "apigateway:POST", "apigateway:PUT"]
     resources = ["arn:${local.partition}:apigateway:${local.region}::/tags/*"]
+  }
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      sid       = "ReadDatabaseNetwork"
+      actions   = local.network_read_actions
+      resources = ["*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      # The function's security groups and the SSM endpoint (modules/database-access), in the database's VPC.
+      sid       = "ManageFunctionNetwork"
+      actions   = concat(local.group_change_actions, ["ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"])
+      resources = ["${local.ec2}:security-group/*", "${local.ec2}:security-group-rule/*", "${local.ec2}:vpc/*", "${local.ec2}:subnet/*", "${local.ec2}:vpc-endpoint/*"]
+    }
+  }
+  # Groups and endpoints are created with this environment's tags (the provider's default tags), and only those
+  # are changed or deleted: another team's security group or endpoint in the same VPC is out of reach.
+  dynamic "statement" {
+    for_each = local.in_vpc ? local.owner_tags : {}
+    content {
+      sid       = "CreateOnlyTaggedNetworkBy${title(statement.key)}"
+      effect    = "Deny"
+      actions   = ["ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint"]
+      resources = ["${local.ec2}:security-group/*", "${local.ec2}:vpc-endpoint/*"]
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:RequestTag/${statement.key}"
+        values   = [statement.value]
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = local.in_vpc ? local.owner_tags : {}
+    content {
+      sid           = "NoOtherSecurityGroupsBy${title(statement.key)}"
+      effect        = "Deny"
+      actions       = concat(local.group_change_actions, ["ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"])
+      not_resources = [local.database_group_arn, "${local.ec2}:security-group-rule/*", "${local.ec2}:vpc/*", "${local.ec2}:subnet/*"]
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:ResourceTag/${statement.key}"
+        values   = [statement.value]
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = local.in_vpc ? [1] : []
+    content {
+      # The database's own group is not this stack's: it only gets (and loses) the one ingress rule from the function.
+      sid       = "TheDatabasesGroupOnlyGetsIngress"
+      effect    = "Deny"
+      actions   = ["ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags", "ec2:DeleteSecurityGroup", "ec2:DeleteTags", "ec2:ModifySecurityGroupRules", "ec2:RevokeSecurityGroupEgress"]
+      resources = [local.database_group_arn]
+    }
   }
   dynamic "statement" {
     for_each = var.hosted_zone_id == null ? [] : [1]

@@ -77,3 +77,9 @@ variable "hosted_zone_id" {
   type        = string
   default     = null
 }
+
+variable "database_security_group_id" {
+  description = "The database's security group when the profile function runs in its VPC (modules/database-access), or null: the roles may then read the network, create and change the security groups and SSM endpoint this environment tags, and add ingress (only) to this group."
+  type        = string
+  default     = null
+}

@@ -195,16 +195,38 @@ pub struct Database {
     pub url_parameter: String,
     /// The customer-managed KMS key of that parameter; `None` = the AWS-managed `aws/ssm` key.
     pub kms_key_arn: Option<String>,
-    /// Subnets and security groups the function runs in, when the database is only reachable in a VPC.
+    /// The database's VPC, which the function joins (`network = "vpc"`); `None` = `network = "public"`: the
+    /// function runs outside any VPC and reaches the database over the internet.
     pub vpc: Option<Vpc>,
     /// How long profile-api waits for a new connection before answering 503.
     pub connect_timeout_seconds: u32,
 }
 
+/// How the function reaches a database in a VPC (`modules/database-access`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vpc {
+    /// Private subnets of the database's VPC for the function's network interfaces (and the SSM endpoint's).
     pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
+    /// The database's security group, which gets an ingress rule from the function's own group.
+    pub database_security_group_id: String,
+    pub port: u16,
+    /// `endpoint` (an SSM interface endpoint) or `nat` (HTTPS out through the VPC's NAT gateway).
+    pub ssm_access: SsmAccess,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SsmAccess {
+    Endpoint,
+    Nat,
+}
+
+impl SsmAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SsmAccess::Endpoint => "endpoint",
+            SsmAccess::Nat => "nat",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

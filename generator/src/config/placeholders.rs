@@ -22,6 +22,13 @@ const EXAMPLE_CLIENT_IDS: &[&str] = &["5dev0clientid0example00000", "7prod0clien
 /// The hosted zone of the committed production example.
 const EXAMPLE_HOSTED_ZONES: &[&str] = &["Z0123456789PRODZONE01"];
 
+/// The database's subnets and security group in the committed production example.
+const EXAMPLE_NETWORK_IDS: &[&str] = &[
+    "subnet-0a1b2c3d4e5f60718",
+    "subnet-0b1c2d3e4f5a60729",
+    "sg-0c1d2e3f4a5b60738",
+];
+
 /// Every example value in `raw`, with where it is; empty when there is none. Nothing is reported for a local
 /// stage, whose account and issuer are the emulator's.
 pub fn find(raw: &RawConfig) -> Vec<ConfigIssue> {
@@ -111,6 +118,27 @@ pub fn find(raw: &RawConfig) -> Vec<ConfigIssue> {
                 "database.kms_key_arn",
                 key,
                 "the ARN of the KMS key that encrypts your database URL parameter",
+            );
+        }
+    }
+    let network_ids = raw
+        .database
+        .subnet_ids
+        .iter()
+        .flat_map(|list| list.get_ref())
+        .map(|id| ("database.subnet_ids", id))
+        .chain(
+            raw.database
+                .security_group_id
+                .iter()
+                .map(|id| ("database.security_group_id", id)),
+        );
+    for (key, id) in network_ids {
+        if EXAMPLE_NETWORK_IDS.contains(&id.get_ref().as_str()) {
+            found.add(
+                key,
+                id,
+                "the id from your database's VPC (`aws rds describe-db-instances`)",
             );
         }
     }

@@ -125,8 +125,11 @@ pub struct RawDatabase {
     pub url_parameter: S<String>,
     pub connect_timeout_seconds: S<i64>,
     pub kms_key_arn: S<String>,
+    pub network: S<String>,
     pub subnet_ids: Option<Spanned<Vec<Spanned<String>>>>,
-    pub security_group_ids: Option<Spanned<Vec<Spanned<String>>>>,
+    pub security_group_id: S<String>,
+    pub port: S<i64>,
+    pub ssm_access: S<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

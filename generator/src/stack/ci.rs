@@ -46,6 +46,12 @@ pub fn body(config: &Config) -> Body {
     if let Some(key) = &config.database.kms_key_arn {
         attributes.push(("function_kms_key_arns", strings([key])));
     }
+    if let Some(vpc) = &config.database.vpc {
+        attributes.push((
+            "database_security_group_id",
+            string(&vpc.database_security_group_id),
+        ));
+    }
     if let Some(zone) = config
         .domain
         .as_ref()

@@ -174,7 +174,9 @@ pub(super) fn database_url_parameter_arn(config: &Config) -> String {
     )
 }
 
-fn profile_function(config: &Config) -> [hcl::Block; 2] {
+/// The profile function, and with `[database] network = "vpc"` the network path to its database
+/// (`modules/database-access`).
+fn profile_function(config: &Config) -> Vec<hcl::Block> {
     let database = &config.database;
     let parameter_arn = database_url_parameter_arn(config);
     let mut profile_policy = vec![statement(
@@ -215,20 +217,44 @@ fn profile_function(config: &Config) -> [hcl::Block; 2] {
         ),
         profile_policy,
     );
-    if let Some(vpc) = &database.vpc {
-        for (name, ids) in [
-            ("vpc_subnet_ids", &vpc.subnet_ids),
-            ("vpc_security_group_ids", &vpc.security_group_ids),
-        ] {
-            let ids = crate::tf::strings(ids.clone());
-            profile[1]
-                .body
-                .0
-                .push(hcl::Attribute::new(name, ids).into());
-        }
+    let Some(vpc) = &database.vpc else {
+        return profile.into();
+    };
+    // In the database's VPC: its subnets, and the security group modules/database-access makes for it.
+    for (name, value) in [
+        ("vpc_subnet_ids", crate::tf::strings(vpc.subnet_ids.clone())),
+        (
+            "vpc_security_group_ids",
+            Expression::Array(vec![module_output(
+                names::DATABASE_ACCESS,
+                "database_access_security_group_id",
+            )]),
+        ),
+    ] {
+        profile[1]
+            .body
+            .0
+            .push(hcl::Attribute::new(name, value).into());
     }
-
-    profile
+    let access = module_block(
+        names::DATABASE_ACCESS,
+        "database-access",
+        vec![
+            (
+                "name",
+                string(format!("{}-{PROFILE_API_BIN}", config.name_prefix())),
+            ),
+            ("subnet_ids", crate::tf::strings(vpc.subnet_ids.clone())),
+            (
+                "database_security_group_id",
+                string(&vpc.database_security_group_id),
+            ),
+            ("database_port", number(vpc.port)),
+            ("ssm_access", string(vpc.ssm_access.as_str())),
+        ],
+    );
+    let [locals, function] = profile;
+    vec![locals, function, access]
 }
 
 #[allow(clippy::too_many_arguments)] // one call per function kind; a struct would only rename the arguments

@@ -267,3 +267,42 @@ run "apply_role_manages_tables_not_items" {
     error_message = "The boundary lets functions count uploads (UpdateItem) and nothing else on the tables."
   }
 }
+
+# Issue 27, item 2: with the profile function in the database's VPC, CI may manage the network this environment
+# tags, and the database's own group only gets the ingress rule.
+run "vpc_network_is_scoped_to_this_environment_and_the_databases_group" {
+  command = apply
+
+  variables {
+    database_security_group_id = "sg-0c1d2e3f4a5b60738"
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "ManageFunctionNetwork"]), "ec2:CreateSecurityGroup") && contains(one([for s in data.aws_iam_policy_document.plan.statement : s.actions if s.sid == "ReadDatabaseNetwork"]), "ec2:DescribeSecurityGroups")
+    error_message = "The apply role creates the function's network; the plan role reads it."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "aws:ResourceTag/environment"]) if s.sid == "NoOtherSecurityGroupsByEnvironment"]) == tolist(["dev"])
+    error_message = "Security groups and endpoints without this environment's tag are denied."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "TheDatabasesGroupOnlyGetsIngress"]) == toset(["arn:aws:ec2:us-east-1:123456789012:security-group/sg-0c1d2e3f4a5b60738"]) && !contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "TheDatabasesGroupOnlyGetsIngress"]), "ec2:AuthorizeSecurityGroupIngress")
+    error_message = "The database's group may get ingress rules and nothing else."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.apply.statement : s if s.sid == "CreateOnlyTaggedNetworkByProject"]) == 1
+    error_message = "New groups and endpoints must carry this environment's tags."
+  }
+}
+
+run "no_network_permissions_without_a_vpc" {
+  command = apply
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.apply.statement : s if s.sid == "ManageFunctionNetwork"]) == 0 && length([for s in data.aws_iam_policy_document.plan.statement : s if s.sid == "ReadDatabaseNetwork"]) == 0
+    error_message = "Without a VPC, CI gets no EC2 permissions."
+  }
+}

@@ -180,7 +180,12 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
         },
     };
     check_viewer_tls(&mut c, raw, stage, domain.is_some());
-    let database = check_database(&mut c, &raw.database, &environment);
+    let database = check_database(
+        &mut c,
+        &raw.database,
+        &environment,
+        raw.environment.stage.span(),
+    );
     let lambda = check_lambda(&mut c, &raw.lambda);
     check_connect_timeout(&mut c, raw, &database, &lambda);
     let images = check_images(&mut c, raw.images.as_ref(), &avatar);
