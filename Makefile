@@ -98,9 +98,13 @@ db-url: ## Write profile-api's postgres:// URL into envs/$(ENV)'s SSM SecureStri
 	  printf '%s\n' "$$url" | $(GENERATOR) db-url --env $(ENV); \
 	else $(GENERATOR) db-url --env $(ENV); fi
 
-migrate: ## Apply profile-api's migrations to envs/$(ENV)'s database (URL from its SSM parameter); STATUS=1 lists, ROLLBACK=N reverts, VIA=ip:port for a port forward, RELABEL=1 keeps seed rows sharing a placeholder cognito_user_id
+migrate: ## Apply profile-api's migrations to envs/$(ENV)'s database as its owner (URL prompted without echo, or from stdin; never stored); STATUS=1 lists, ROLLBACK=N reverts, VIA=ip:port for a port forward, RELABEL=1 keeps seed rows sharing a placeholder cognito_user_id
 	@test -n "$(ENV)" || { echo "usage: make migrate ENV=<env> [STATUS=1 | ROLLBACK=N] [VIA=127.0.0.1:5433]" >&2; exit 2; }
-	$(GENERATOR) migrate --env $(ENV) $(if $(STATUS),--status,) $(if $(ROLLBACK),--rollback $(ROLLBACK),) $(if $(VIA),--via $(VIA),) $(if $(RELABEL),--relabel-shared-placeholders,)
+	@flags="$(if $(STATUS),--status,) $(if $(ROLLBACK),--rollback $(ROLLBACK),) $(if $(VIA),--via $(VIA),) $(if $(RELABEL),--relabel-shared-placeholders,)"; \
+	if [ -t 0 ]; then \
+	  printf "the database owner's postgres:// URL for %s (not echoed): " "$(ENV)" >&2; stty -echo; IFS= read -r url; stty echo; printf '\n' >&2; \
+	  printf '%s\n' "$$url" | $(GENERATOR) migrate --env $(ENV) $$flags; \
+	else $(GENERATOR) migrate --env $(ENV) $$flags; fi
 
 destroy: ## terraform destroy envs/$(ENV) after typing its name; a production stage also needs FORCE=1
 	@test -n "$(ENV)" || { echo "usage: make destroy ENV=<env>" >&2; exit 2; }

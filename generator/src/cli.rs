@@ -313,6 +313,29 @@ where
     })
 }
 
+/// A `postgres://` URL given on stdin (one line; `make db-url` and `make migrate` prompt for it without echo),
+/// refused unless the function (or the migrator) would accept its `sslmode` on this environment's stage.
+fn database_url_from_stdin(config: &Config, whose: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Runtime(format!("reading {whose} from stdin: {e}")))?;
+    let url = text.trim().to_owned();
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        || url.contains(char::is_whitespace)
+    {
+        return Err(Failure::Runtime(format!(
+            "{whose} must be one line starting with postgres:// or postgresql:// \
+             (e.g. postgres://user:password@host:5432/cruddur?sslmode=verify-full)"
+        )));
+    }
+    let local = config.environment.stage == generator::config::Stage::Local;
+    pipeline_contract::database::SslMode::of_url(&url, local)
+        .map_err(|e| Failure::Runtime(format!("{whose}: {e}")))?;
+    Ok(url)
+}
+
 fn verify_account(config: &Config) -> Result<(), Failure> {
     let verifier = StsVerifier {
         region: config.environment.region.clone(),

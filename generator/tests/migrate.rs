@@ -1,21 +1,30 @@
-//! `generator migrate --env dev` against moto (answering as envs/dev's account) and a TLS-only local Postgres:
-//! the URL comes from the environment's SSM parameter, the migrations apply once, `--status` lists them, and a
-//! missing parameter names the command that writes it.
+//! `generator migrate --env dev` against a TLS-only local Postgres, as the database's owner: the owner's URL
+//! comes on stdin (make migrate prompts for it) and is never stored or printed; the migrations apply once,
+//! `--status` lists them, and a URL that is not one or whose sslmode the function would refuse is refused.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use std::process::Output;
+use std::io::Write;
+use std::process::{Output, Stdio};
 
-use test_support::Server;
-
-fn migrate(moto: &Server, extra: &[&str]) -> Output {
-    common::generator_command(&moto.endpoint)
+fn migrate(owner_url: &str, extra: &[&str]) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
         .args(["migrate", "--env", "dev", "--envs-dir"])
         .arg(common::repo_root().join("envs"))
         .args(extra)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
         .unwrap()
+        .write_all(format!("{owner_url}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn text(output: &Output) -> String {
@@ -26,44 +35,40 @@ fn text(output: &Output) -> String {
     )
 }
 
-#[tokio::test]
-async fn issue_16_make_migrate_takes_the_url_from_the_environments_parameter() {
-    let moto = test_support::start_moto_as("210987654321");
+#[test]
+fn issue_27_make_migrate_runs_as_the_owner_from_stdin() {
     let pg = test_support::start_postgres();
+    let owner_url = pg.url("postgres");
 
-    let missing = migrate(&moto, &[]);
-    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+    let not_a_url = migrate("cruddur", &[]);
+    assert_eq!(not_a_url.status.code(), Some(1), "{}", text(&not_a_url));
     assert!(
-        text(&missing).contains("/cruddur/dev/profile-database-url")
-            && text(&missing).contains("make db-url ENV=dev"),
+        text(&not_a_url)
+            .contains("the owner's database URL must be one line starting with postgres://"),
         "{}",
-        text(&missing)
+        text(&not_a_url)
     );
+    let plain = migrate(
+        &pg.bare_url("postgres")
+            .replace("/postgres", "/postgres?sslmode=disable"),
+        &[],
+    );
+    assert_eq!(plain.status.code(), Some(1), "{}", text(&plain));
 
-    let sdk = test_support::local_sdk_config(&moto.endpoint, "testing", "testing");
-    aws_sdk_ssm::Client::new(&sdk)
-        .put_parameter()
-        .name("/cruddur/dev/profile-database-url")
-        .value(pg.url("postgres"))
-        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-        .send()
-        .await
-        .unwrap();
-
-    let first = migrate(&moto, &[]);
+    let first = migrate(&owner_url, &[]);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first));
     assert!(
         text(&first).contains("applied 2 migration(s): [1, 2]"),
         "{}",
         text(&first)
     );
-    let again = migrate(&moto, &[]);
+    let again = migrate(&owner_url, &[]);
     assert!(
         text(&again).contains("applied 0 migration(s)"),
         "{}",
         text(&again)
     );
-    let status = migrate(&moto, &["--status"]);
+    let status = migrate(&owner_url, &["--status"]);
     assert_eq!(status.status.code(), Some(0), "{}", text(&status));
     let listed = String::from_utf8_lossy(&status.stdout);
     assert_eq!(

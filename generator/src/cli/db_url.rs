@@ -8,7 +8,6 @@
 //! decryption, so the URL would land in state, and the read-only plan role that pull requests assume would need
 //! permission to decrypt it.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use aws_sdk_ssm::types::{ParameterStringFilter, ParameterType};
@@ -37,25 +36,8 @@ pub(super) fn run(args: &DbUrlArgs) -> Result<(), Failure> {
     let url = if args.check {
         None
     } else {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Runtime(format!("reading the URL from stdin: {e}")))?;
-        let url = text.trim().to_owned();
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
-            || url.contains(char::is_whitespace)
-        {
-            return Err(Failure::Runtime(
-                "the database URL must be one line starting with postgres:// or postgresql:// \
-                 (e.g. postgres://user:password@host:5432/cruddur?sslmode=verify-full)"
-                    .to_owned(),
-            ));
-        }
-        // The function refuses these at its first request; refuse them here, before they are written.
-        let local = config.environment.stage == generator::config::Stage::Local;
-        pipeline_contract::database::SslMode::of_url(&url, local)
-            .map_err(|e| Failure::Runtime(format!("the database URL: {e}")))?;
-        Some(url)
+        // The function refuses a bad sslmode at its first request; refuse it here, before it is written.
+        Some(super::database_url_from_stdin(&config, "the database URL")?)
     };
     let region = config.environment.region.clone();
     super::with_aws(&region, |sdk| async move {

@@ -1,8 +1,10 @@
-//! `generator migrate --env NAME [--status | --rollback N]`: runs profile-api's migrations against the database
-//! whose URL is in the environment's SSM SecureString (`[database] url_parameter`, written by `make db-url`), so
-//! the operator never types or stores the URL. Connects as the function does: verify-full against the Amazon RDS
-//! CA bundle unless the URL says otherwise, plain text only on a local stage. The reference app's existing
-//! schema is adopted rather than failed on (profile-api's `baseline`).
+//! `generator migrate --env NAME [--status | --rollback N]`: runs profile-api's migrations as the database's
+//! **owner**, whose URL comes on stdin (`make migrate` prompts for it without echo) and is never stored. The
+//! function connects as its own user (the URL `make db-url` puts in SSM), which has DML on its tables and no DDL
+//! (`lambdas/profile-api/sql/function-user.sql`), so a compromised function cannot change the schema. Connects as
+//! the function does: verify-full against the Amazon RDS CA bundle unless the URL says otherwise, plain text only
+//! on a local stage. The reference app's existing schema is adopted rather than failed on (profile-api's
+//! `baseline`).
 //!
 //! It runs where it is started, so that machine needs a network path to the database: a publicly reachable
 //! instance limited by its security group, a VPN, or a port forward given with `--via 127.0.0.1:PORT` (the
@@ -46,28 +48,13 @@ pub struct MigrateArgs {
 
 pub(super) fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let config = super::load_config(&args.envs_dir, &args.env)?;
-    super::verify_account(&config)?;
-    let parameter = config.database.url_parameter.clone();
+    let url = super::database_url_from_stdin(&config, "the owner's database URL")?;
     let plaintext = Plaintext::from_stage(Some(config.environment.stage.as_str()));
-    let region = config.environment.region.clone();
-    super::with_aws(&region, |sdk| async move {
-        let ssm = aws_sdk_ssm::Client::new(&sdk);
-        let url = ssm
-            .get_parameter()
-            .name(&parameter)
-            .with_decryption(true)
-            .send()
-            .await
-            .map_err(|e| {
-                Failure::Runtime(format!(
-                    "reading {parameter} (write it with `make db-url ENV={}`): {}",
-                    args.env,
-                    aws_sdk_ssm::error::DisplayErrorContext(e)
-                ))
-            })?
-            .parameter
-            .and_then(|p| p.value)
-            .ok_or_else(|| Failure::Runtime(format!("{parameter} has no value")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    runtime.block_on(async {
         let failed = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
         let mut client = profile_api::database::connect_via(&url, plaintext, args.via)
             .await
