@@ -5,28 +5,17 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use test_support::Server;
 
 fn db_url(moto: &Server, check: bool, stdin: &str) -> Output {
-    let mut child = common::generator_command(&moto.endpoint)
+    let mut command = common::generator_command(&moto.endpoint);
+    command
         .args(["db-url", "--env", "dev", "--envs-dir"])
         .arg(common::repo_root().join("envs"))
-        .args(check.then_some("--check"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .args(check.then_some("--check"));
+    common::run_with_stdin(command, stdin)
 }
 
 #[tokio::test]

@@ -5,26 +5,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 fn migrate(owner_url: &str, extra: &[&str]) -> Output {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_generator"));
+    command
         .args(["migrate", "--env", "dev", "--envs-dir"])
         .arg(common::repo_root().join("envs"))
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{owner_url}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .args(extra);
+    common::run_with_stdin(command, &format!("{owner_url}\n"))
 }
 
 fn text(output: &Output) -> String {

@@ -91,3 +91,22 @@ pub fn generator_against(endpoint: &str, args: &[&std::ffi::OsStr]) -> std::proc
         .output()
         .expect("generator runs")
 }
+
+/// Runs `command` to completion with `stdin` written to it (what `make db-url` and `make migrate` pipe in).
+pub fn run_with_stdin(mut command: std::process::Command, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("generator runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin takes the text");
+    child.wait_with_output().expect("generator finishes")
+}

@@ -10,32 +10,12 @@ use profile_api::migrations::Migrator;
 use profile_api::tls::Plaintext;
 use serde_json::json;
 
+mod common;
+
 const SUB: &str = "5b2e8c1d-3a4f-4e6b-9c7d-1e2f3a4b5c6d";
 
 fn event(route: &str, body: Option<&str>) -> ApiGatewayV2httpRequest {
-    serde_json::from_value(json!({
-        "version": "2.0",
-        "routeKey": route,
-        "rawPath": route.split_once(' ').unwrap().1,
-        "rawQueryString": "",
-        "headers": { "content-type": "application/json" },
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "test",
-            "authorizer": { "jwt": { "claims": { "sub": SUB }, "scopes": null } },
-            "domainName": "test",
-            "domainPrefix": "test",
-            "http": { "method": route.split_once(' ').unwrap().0, "path": "/", "protocol": "HTTP/1.1",
-                      "sourceIp": "127.0.0.1", "userAgent": "test" },
-            "requestId": "1",
-            "routeKey": route,
-            "stage": "$default",
-            "timeEpoch": 0
-        },
-        "body": body,
-        "isBase64Encoded": false
-    }))
-    .unwrap()
+    common::event(route, Some(SUB), body)
 }
 
 /// The documented SQL as psql would run it with `-v password=…`.

@@ -2,7 +2,7 @@
 //! database that cannot be reached answering 503 without leaking its URL.
 #![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
-use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use aws_lambda_events::encodings::Body;
 use profile_api::database::{Database, UrlSource};
 use profile_api::handler::{ProfileApi, GET_ROUTE, UPDATE_ROUTE};
@@ -10,34 +10,11 @@ use profile_api::migrations::Migrator;
 use profile_api::tls::Plaintext;
 use serde_json::{json, Value};
 
-const SUB: &str = "3f0d6e2a-5b1c-4f8e-9a7d-2c4b6e8f0a1b";
+mod common;
 
-fn event(route: &str, sub: Option<&str>, body: Option<&str>) -> ApiGatewayV2httpRequest {
-    let claims = sub.map_or_else(|| json!({}), |s| json!({ "sub": s }));
-    serde_json::from_value(json!({
-        "version": "2.0",
-        "routeKey": route,
-        "rawPath": route.split_once(' ').unwrap().1,
-        "rawQueryString": "",
-        "headers": { "content-type": "application/json" },
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "test",
-            "authorizer": { "jwt": { "claims": claims, "scopes": null } },
-            "domainName": "test",
-            "domainPrefix": "test",
-            "http": { "method": route.split_once(' ').unwrap().0, "path": "/", "protocol": "HTTP/1.1",
-                      "sourceIp": "127.0.0.1", "userAgent": "test" },
-            "requestId": "1",
-            "routeKey": route,
-            "stage": "$default",
-            "timeEpoch": 0
-        },
-        "body": body,
-        "isBase64Encoded": false
-    }))
-    .unwrap()
-}
+use common::event;
+
+const SUB: &str = "3f0d6e2a-5b1c-4f8e-9a7d-2c4b6e8f0a1b";
 
 fn body(response: &ApiGatewayV2httpResponse) -> Value {
     match &response.body {
