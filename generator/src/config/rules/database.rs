@@ -49,15 +49,10 @@ pub(super) fn check_database(
         text.clone()
     });
     let vpc = check_network(c, d, e, stage_span);
-    let (lo, hi) = (
-        i64::from(*DATABASE_CONNECT_TIMEOUT_SECONDS.start()),
-        i64::from(*DATABASE_CONNECT_TIMEOUT_SECONDS.end()),
-    );
-    let connect_timeout_seconds = c.int(
+    let connect_timeout_seconds = c.int_in(
         "database.connect_timeout_seconds",
         &d.connect_timeout_seconds,
-        lo,
-        hi,
+        &DATABASE_CONNECT_TIMEOUT_SECONDS,
         5,
     );
     Database {

@@ -3,7 +3,7 @@
 
 use super::*;
 
-use pipeline_contract::database::RDS_CA_REGIONS;
+use pipeline_contract::database::RDS_CA_MISSING_REGIONS;
 
 pub(super) fn check_environment(c: &mut Checker, e: &RawEnvironment, folder: &str) -> Environment {
     let name = e.name.get_ref();
@@ -45,10 +45,7 @@ pub(super) fn check_environment(c: &mut Checker, e: &RawEnvironment, folder: &st
         .to_owned();
     // profile-api verifies the database's certificate against the RDS roots it ships; a region without them
     // would deploy a function that can never connect. The local stage talks to a local Postgres.
-    if stage != Stage::Local
-        && REGIONS.contains(&region.as_str())
-        && !RDS_CA_REGIONS.contains(&region.as_str())
-    {
+    if stage != Stage::Local && RDS_CA_MISSING_REGIONS.contains(&region.as_str()) {
         c.report(
             IssueCode::RdsCaRegion,
             e.region.span(),
@@ -59,8 +56,14 @@ pub(super) fn check_environment(c: &mut Checker, e: &RawEnvironment, folder: &st
             "no RDS root CA bundled for this region",
             format!(
                 "allowed: {}; or add the region's roots to lambdas/profile-api/certs/rds-ca-bundle.pem \
-                 (tools/node/rds-ca-bundle.mjs) and to pipeline_contract::database::RDS_CA_REGIONS",
-                RDS_CA_REGIONS.join(", ")
+                 (tools/node/rds-ca-bundle.mjs) and take it out of \
+                 pipeline_contract::database::RDS_CA_MISSING_REGIONS",
+                REGIONS
+                    .iter()
+                    .filter(|r| !RDS_CA_MISSING_REGIONS.contains(r))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }

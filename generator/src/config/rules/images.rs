@@ -8,12 +8,6 @@ use pipeline_contract::limits::{self, MAX_OUTPUTS_PER_KIND, MAX_OUTPUT_PIXELS};
 /// An upper bound that keeps the number of functions small (each kind has a resizer and an upload function).
 pub const MAX_IMAGE_KINDS: usize = 5;
 
-/// A contract range as the checker's bounds (every contract bound fits an `i64`; a larger one saturates).
-fn bounds<T: Copy + TryInto<i64>>(range: &std::ops::RangeInclusive<T>) -> (i64, i64) {
-    let wide = |n: T| n.try_into().unwrap_or(i64::MAX);
-    (wide(*range.start()), wide(*range.end()))
-}
-
 /// Reports `value` if an earlier entry had it.
 pub(super) fn unique(
     c: &mut Checker,
@@ -167,19 +161,16 @@ pub(super) fn check_images(
         let mut outputs = Vec::new();
         for (i, out) in outs.iter().enumerate() {
             let o = out.get_ref();
-            let (edge_lo, edge_hi) = bounds(&limits::OUTPUT_EDGE);
-            let width: u32 = c.int(
+            let width: u32 = c.int_in(
                 "images.outputs.width",
                 &Some(o.width.clone()),
-                edge_lo,
-                edge_hi,
+                &limits::OUTPUT_EDGE,
                 512,
             );
-            let height: u32 = c.int(
+            let height: u32 = c.int_in(
                 "images.outputs.height",
                 &Some(o.height.clone()),
-                edge_lo,
-                edge_hi,
+                &limits::OUTPUT_EDGE,
                 512,
             );
             if u64::from(width) * u64::from(height) > MAX_OUTPUT_PIXELS {
@@ -208,12 +199,10 @@ pub(super) fn check_images(
                     .and_then(ImageFormat::parse)
                     .unwrap_or(ImageFormat::Jpeg),
             };
-            let (quality_lo, quality_hi) = bounds(&limits::OUTPUT_QUALITY);
-            let quality = c.int(
+            let quality = c.int_in(
                 "images.outputs.quality",
                 &o.quality,
-                quality_lo,
-                quality_hi,
+                &limits::OUTPUT_QUALITY,
                 80,
             );
             let suffix = match &o.suffix {
@@ -270,12 +259,10 @@ pub(super) fn check_images(
 }
 
 pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
-    let (bytes_lo, bytes_hi) = bounds(&limits::UPLOAD_BYTES);
-    let max_bytes = c.int(
+    let max_bytes = c.int_in(
         "upload.max_bytes",
         &u.max_bytes,
-        bytes_lo,
-        bytes_hi,
+        &limits::UPLOAD_BYTES,
         5 * 1024 * 1024,
     );
     let mut content_types = BTreeSet::new();
@@ -317,10 +304,12 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
     Upload {
         max_bytes,
         content_types: content_types.into_iter().collect(),
-        url_ttl_seconds: {
-            let (lo, hi) = bounds(&limits::URL_TTL_SECONDS);
-            c.int("upload.url_ttl_seconds", &u.url_ttl_seconds, lo, hi, 300)
-        },
+        url_ttl_seconds: c.int_in(
+            "upload.url_ttl_seconds",
+            &u.url_ttl_seconds,
+            &limits::URL_TTL_SECONDS,
+            300,
+        ),
         expire_originals_after_days: c.int(
             "upload.expire_originals_after_days",
             &u.expire_originals_after_days,
@@ -387,24 +376,22 @@ pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
         }
     };
     Avatar {
-        size: {
-            let (lo, hi) = bounds(&limits::OUTPUT_EDGE);
-            c.int("avatar.size", &a.size, lo, hi, 512)
-        },
+        size: c.int_in("avatar.size", &a.size, &limits::OUTPUT_EDGE, 512),
         format,
-        quality: {
-            let (lo, hi) = bounds(&limits::OUTPUT_QUALITY);
-            c.int("avatar.quality", &a.quality, lo, hi, 80)
-        },
+        quality: c.int_in("avatar.quality", &a.quality, &limits::OUTPUT_QUALITY, 80),
         cache_control,
-        max_pixels: {
-            let (lo, hi) = bounds(&limits::SOURCE_PIXELS);
-            c.int("avatar.max_pixels", &a.max_pixels, lo, hi, 50_000_000)
-        },
-        max_dimension: {
-            let (lo, hi) = bounds(&limits::SOURCE_EDGE);
-            c.int("avatar.max_dimension", &a.max_dimension, lo, hi, 16_384)
-        },
+        max_pixels: c.int_in(
+            "avatar.max_pixels",
+            &a.max_pixels,
+            &limits::SOURCE_PIXELS,
+            50_000_000,
+        ),
+        max_dimension: c.int_in(
+            "avatar.max_dimension",
+            &a.max_dimension,
+            &limits::SOURCE_EDGE,
+            16_384,
+        ),
         background,
     }
 }

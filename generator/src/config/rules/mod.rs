@@ -127,6 +127,25 @@ impl Checker {
         }
     }
 
+    /// An integer within one of the contract's ranges (the bounds the functions check too), or `default`.
+    fn int_in<T: TryFrom<i64> + Copy, R: Copy + TryInto<i64>>(
+        &mut self,
+        key: &str,
+        value: &Option<Spanned<i64>>,
+        range: &std::ops::RangeInclusive<R>,
+        default: T,
+    ) -> T {
+        // Every contract bound fits an i64; a larger one would saturate.
+        let wide = |n: R| n.try_into().unwrap_or(i64::MAX);
+        self.int(
+            key,
+            value,
+            wide(*range.start()),
+            wide(*range.end()),
+            default,
+        )
+    }
+
     /// One of a fixed list of strings.
     fn one_of<'a>(
         &mut self,
