@@ -47,10 +47,11 @@ module "avatar_resize" {
   }
   policy_statements = [
     {
-      Sid = "ReadAndTagOriginals"
+      Sid = "ReadTagAndDeleteOriginals"
       Action = [
         "s3:GetObject",
-        "s3:PutObjectTagging"
+        "s3:PutObjectTagging",
+        "s3:DeleteObject"
       ]
       Resource = [
         "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
@@ -189,10 +190,11 @@ module "banner_resize" {
   }
   policy_statements = [
     {
-      Sid = "ReadAndTagOriginals"
+      Sid = "ReadTagAndDeleteOriginals"
       Action = [
         "s3:GetObject",
-        "s3:PutObjectTagging"
+        "s3:PutObjectTagging",
+        "s3:DeleteObject"
       ]
       Resource = [
         "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"

@@ -50,10 +50,11 @@ module "avatar_resize" {
   }
   policy_statements = [
     {
-      Sid = "ReadAndTagOriginals"
+      Sid = "ReadTagAndDeleteOriginals"
       Action = [
         "s3:GetObject",
-        "s3:PutObjectTagging"
+        "s3:PutObjectTagging",
+        "s3:DeleteObject"
       ]
       Resource = [
         "${module.uploads_bucket.s3_bucket_arn}/avatars/original/*"
@@ -198,10 +199,11 @@ module "banner_resize" {
   }
   policy_statements = [
     {
-      Sid = "ReadAndTagOriginals"
+      Sid = "ReadTagAndDeleteOriginals"
       Action = [
         "s3:GetObject",
-        "s3:PutObjectTagging"
+        "s3:PutObjectTagging",
+        "s3:DeleteObject"
       ]
       Resource = [
         "${module.uploads_bucket.s3_bucket_arn}/banners/original/*"

@@ -75,12 +75,13 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         )],
     );
     let policy = vec![
+        // DeleteObject for originals refused unread (too large, or a type the kind does not take).
         statement(
-            "ReadAndTagOriginals",
-            &["s3:GetObject", "s3:PutObjectTagging"],
+            "ReadTagAndDeleteOriginals",
+            &["s3:GetObject", "s3:PutObjectTagging", "s3:DeleteObject"],
             vec![object_arn(names::UPLOADS, &kind.originals_prefix)],
         ),
-        // GetObject for the HEAD that finds outputs already made from the same upload (a reused URL).
+        // GetObject for the HEADs that read which upload each output was made from (its ETag and sequencer).
         statement(
             "WriteAndCheckOutputs",
             &["s3:GetObject", "s3:PutObject"],

@@ -10,7 +10,8 @@ pub struct NewObject {
     /// Decoded: `avatars/original/a+b%2Fc` in the event is `avatars/original/a b/c` here.
     pub key: String,
     pub size: Option<u64>,
-    /// S3's per-key ordering token; used to make the invalidation request idempotent.
+    /// S3's per-key ordering token: of two events for one key, the greater (see [`is_later`]) is the later
+    /// write. Stored on the outputs, so an older event never replaces what a newer one wrote.
     pub sequencer: Option<String>,
     /// The object's ETag (without quotes): the same bytes PUT again through a reused URL have the same one.
     pub etag: Option<String>,
@@ -53,6 +54,14 @@ pub fn unquoted(etag: &str) -> String {
     etag.trim_matches('"').to_owned()
 }
 
+/// Whether sequencer `a` is a later write of the same key than `b`. S3 documents the comparison: the values are
+/// hex strings of varying length; right-pad the shorter with zeros, then compare lexicographically.
+pub fn is_later(a: &str, b: &str) -> bool {
+    let width = a.len().max(b.len());
+    let pad = |s: &str| format!("{:0<width$}", s.to_ascii_uppercase());
+    pad(a) > pad(b)
+}
+
 /// S3 event keys are form-encoded: `+` is a space, then `%XX` escapes.
 pub fn decode_key(raw: &str) -> Option<String> {
     let plus_as_space = raw.replace('+', " ");
@@ -75,5 +84,15 @@ mod tests {
         assert_eq!(decode_key("a+b%2Bc%20d").as_deref(), Some("a b+c d"));
         assert_eq!(decode_key("caf%C3%A9").as_deref(), Some("café"));
         assert_eq!(decode_key("%FF"), None);
+    }
+
+    #[test]
+    fn sequencers_compare_right_padded() {
+        assert!(is_later("0055AED6DCD90281E6", "0055AED6DCD90281E5"));
+        assert!(!is_later("0055AED6DCD90281E5", "0055AED6DCD90281E5"));
+        // Padded, "0056" is "005600…": later than a longer value that starts lower.
+        assert!(is_later("0056", "0055AED6DCD90281E5"));
+        assert!(!is_later("0055AE", "0055AED6DCD90281E5"));
+        assert!(is_later("0055aed6dcd90281e6", "0055AED6DCD90281E5"));
     }
 }

@@ -1,19 +1,26 @@
 //! The Lambda handler: for each new original, fetch it with a size bound, run the image pipeline, write the
-//! output, invalidate its CDN path. A bad image is a *permanent* failure: it is logged, the original is tagged
+//! outputs, invalidate their CDN paths. A bad image is a *permanent* failure: it is logged, the original is tagged
 //! `avatar-status=rejected`, the current avatar is left alone, and the invocation succeeds so Lambda does not
 //! retry it. An AWS failure is *transient*: the invocation fails, Lambda retries, and after the configured
 //! retries the event goes to the on-failure destination.
+//!
+//! S3 events are at-least-once and unordered. The original is read with `If-Match` on the event's ETag (a changed
+//! object has its own, later event), and every output carries the event's sequencer and is replaced only by a
+//! conditional PUT from a later one: an old event arriving late, or the same event twice, changes nothing.
 
 use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::operation::get_object::GetObjectError;
+use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Tag, Tagging};
 use lambda_runtime::Diagnostic;
 use serde::Serialize;
 
-use crate::event::{new_objects, unquoted, NewObject};
-use crate::imaging::{self, Rejection};
+use crate::event::{is_later, new_objects, unquoted, NewObject};
+use crate::imaging::{self, Encoded, Rejection, SourceFormat};
 use crate::settings::Settings;
 
 /// Tag put on an original once it has been handled.
@@ -23,6 +30,12 @@ pub const REASON_TAG: &str = "avatar-reason";
 /// User metadata on the main output: the ETag of the original it was made from. The main output is written last,
 /// so its presence means the whole set was written from that original.
 pub const SOURCE_ETAG_METADATA: &str = "source-etag";
+/// User metadata on every output: the S3 event sequencer of the original it was made from. Only an output from a
+/// later sequencer may replace it.
+pub const SOURCE_SEQUENCER_METADATA: &str = "source-sequencer";
+/// Conditional PUTs of one output that may lose a race with a concurrent writer before the invocation fails (and
+/// Lambda retries it).
+const WRITE_ATTEMPTS: usize = 5;
 
 /// Everything a handler needs, built once per cold start.
 pub struct Resizer {
@@ -70,6 +83,12 @@ pub enum TransientError {
         key: String,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    #[error("deleting s3://{bucket}/{key}: {source}")]
+    Delete {
+        bucket: String,
+        key: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("tagging s3://{bucket}/{key}: {source}")]
     Tag {
         bucket: String,
@@ -89,6 +108,7 @@ impl From<TransientError> for Diagnostic {
         let error_type = match err {
             TransientError::Read { .. } => "S3ReadFailed",
             TransientError::Write { .. } => "S3WriteFailed",
+            TransientError::Delete { .. } => "S3DeleteFailed",
             TransientError::Tag { .. } => "S3TagFailed",
             TransientError::Invalidate { .. } => "CloudFrontInvalidationFailed",
         };
@@ -132,73 +152,62 @@ impl Resizer {
         let limit = self.settings.max_input_bytes;
         if let Some(size) = object.size.filter(|&size| size > limit) {
             return self
-                .reject(object, Rejection::TooLarge { size, limit }, Some(size))
+                .discard(object, Rejection::TooLarge { size, limit }, Some(size))
                 .await;
         }
-        // A presigned URL can be reused until it expires, and S3 redelivers events: the same bytes again (same
-        // ETag) as the current outputs were made from cost one HEAD, not a download and a decode.
-        if let Some(etag) = object.etag.as_deref() {
-            if self.made_from(user_id, etag).await {
-                let why = format!("the outputs are already made from this upload (ETag {etag})");
-                tracing::info!(key = object.key, why, "ignored");
-                return Ok(Outcome::Ignored {
-                    key: object.key.clone(),
-                    why,
-                });
-            }
+        // S3 redelivers events, delivers them out of order, and a presigned URL can be reused until it expires: an
+        // event the outputs already reflect costs one HEAD, not a download and a decode.
+        if let Some(why) = self.already_reflected(user_id, object).await {
+            return Ok(ignored(object, why));
         }
         let (bytes, source_etag) = match self.read_bounded(object).await? {
             Read::Bytes(bytes, etag) => (bytes, etag),
             Read::TooLarge(size) => {
                 return self
-                    .reject(object, Rejection::TooLarge { size, limit }, Some(size))
+                    .discard(object, Rejection::TooLarge { size, limit }, Some(size))
                     .await;
             }
-            Read::Gone => {
-                let why = "the original no longer exists".to_owned();
-                tracing::info!(key = object.key, why, "ignored");
-                return Ok(Outcome::Ignored {
-                    key: object.key.clone(),
-                    why,
-                });
+            Read::TypeNotAllowed(content_type) => {
+                let allowed = self.settings.limits.allowed;
+                let rejection = Rejection::ContentTypeNotAllowed {
+                    content_type,
+                    allowed,
+                };
+                return self.discard(object, rejection, object.size).await;
+            }
+            Read::Gone => return Ok(ignored(object, "the original no longer exists".to_owned())),
+            Read::Changed => {
+                let why = "the original changed since this event; the change's own event follows"
+                    .to_owned();
+                return Ok(ignored(object, why));
             }
         };
         let size = bytes.len() as u64;
-        // Every output is made before any is written: a rejection on one leaves all the current ones in place.
-        let mut encoded = Vec::with_capacity(kind.outputs.len());
-        for output in &kind.outputs {
-            match imaging::process(&bytes, &output.spec, &self.settings.limits) {
-                Ok(image) => encoded.push((kind.output_key(user_id, output), image)),
-                Err(rejection) => return self.reject(object, rejection, Some(size)).await,
-            }
-        }
+        // Every output is made, from one decode, before any is written: a rejection leaves all the current ones in
+        // place.
+        let specs: Vec<_> = kind.outputs.iter().map(|o| o.spec.clone()).collect();
+        let images = match imaging::process_all(&bytes, &specs, &self.settings.limits) {
+            Ok(images) => images,
+            Err(rejection) => return self.reject(object, rejection, Some(size)).await,
+        };
         drop(bytes);
+        let encoded: Vec<_> = kind
+            .outputs
+            .iter()
+            .map(|output| kind.output_key(user_id, output))
+            .zip(images)
+            .collect();
 
         let output_keys: Vec<String> = encoded.iter().map(|(key, _)| key.clone()).collect();
         let output_len: usize = encoded.iter().map(|(_, image)| image.bytes.len()).sum();
         let source = encoded.first().map(|(_, image)| image.source);
-        // S3 has no multi-object transaction; a failed write fails the invocation, and the retry rewrites the
-        // whole set (the pipeline is deterministic, so rewritten outputs are byte-identical). The main output goes
-        // last with the original's ETag, so it marks a complete set for `made_from`.
-        for (output_key, image) in encoded.into_iter().rev() {
-            let mut put = self
-                .s3
-                .put_object()
-                .bucket(&self.settings.assets_bucket)
-                .key(&output_key)
-                .content_type(image.format.content_type())
-                .cache_control(&kind.cache_control);
-            if let Some(etag) = &source_etag {
-                put = put.metadata(SOURCE_ETAG_METADATA, etag);
-            }
-            put.body(ByteStream::from(image.bytes))
-                .send()
-                .await
-                .map_err(|err| TransientError::Write {
-                    bucket: self.settings.assets_bucket.clone(),
-                    key: output_key.clone(),
-                    source: boxed(err),
-                })?;
+        let provenance = Provenance {
+            etag: source_etag,
+            sequencer: object.sequencer.clone(),
+        };
+        if let Written::Superseded { key, by } = self.write_outputs(encoded, &provenance).await? {
+            let why = format!("{key} is already from a later upload (sequencer {by})");
+            return Ok(ignored(object, why));
         }
         let invalidation_id = self.invalidate(&output_keys, object).await?;
         self.tag(object, &[(STATUS_TAG, "processed")]).await?;
@@ -225,26 +234,74 @@ impl Resizer {
         })
     }
 
-    /// Whether the kind's main output was made from the original with this ETag. Any failure (no output yet, no
-    /// permission, a throttle) answers no: processing again is always safe, only slower.
-    async fn made_from(&self, user_id: &str, etag: &str) -> bool {
-        let Some(main) = self.settings.kind.outputs.first() else {
-            return false;
-        };
+    /// Why the event needs no work, if the kind's main output (written last, so it marks a complete set) is from
+    /// this event, from a later one, or from the same bytes. Any failure to tell (no output yet, no permission, a
+    /// throttle) answers `None`: processing again is always safe, only slower.
+    async fn already_reflected(&self, user_id: &str, object: &NewObject) -> Option<String> {
+        let main = self.settings.kind.outputs.first()?;
         let key = self.settings.kind.output_key(user_id, main);
-        match self
-            .s3
-            .head_object()
-            .bucket(&self.settings.assets_bucket)
-            .key(&key)
-            .send()
+        let stored = stored_output(&self.s3, &self.settings.assets_bucket, &key)
             .await
-        {
-            Ok(head) => head
-                .metadata()
-                .and_then(|m| m.get(SOURCE_ETAG_METADATA))
-                .is_some_and(|stored| *stored == unquoted(etag)),
-            Err(_) => false,
+            .ok()??;
+        if let (Some(ours), Some(theirs)) = (&object.sequencer, &stored.provenance.sequencer) {
+            if is_later(theirs, ours) {
+                return Some(format!(
+                    "the outputs are from a later upload (sequencer {theirs}, this event's {ours})"
+                ));
+            }
+            if !is_later(ours, theirs) {
+                return Some(format!(
+                    "the outputs are already made from this upload (sequencer {ours})"
+                ));
+            }
+        }
+        let etag = object.etag.as_deref()?;
+        (stored.provenance.etag.as_deref() == Some(etag))
+            .then(|| format!("the outputs are already made from this upload (ETag {etag})"))
+    }
+
+    /// Writes every output, the others concurrently and then the main one, each by a conditional PUT that only
+    /// replaces an output of an earlier upload. S3 has no multi-object transaction; a failed write fails the
+    /// invocation, and the retry rewrites the set (the pipeline is deterministic: byte-identical outputs).
+    async fn write_outputs(
+        &self,
+        mut encoded: Vec<(String, Encoded)>,
+        provenance: &Provenance,
+    ) -> Result<Written, TransientError> {
+        if encoded.is_empty() {
+            return Ok(Written::All);
+        }
+        let main = encoded.remove(0);
+        let mut others = tokio::task::JoinSet::new();
+        for (key, image) in encoded {
+            let write = self.output_write(key, image, provenance);
+            others.spawn(write.run());
+        }
+        let mut outcome = Written::All;
+        while let Some(joined) = others.join_next().await {
+            match joined {
+                Ok(Ok(Written::All)) => {}
+                Ok(Ok(superseded)) => outcome = superseded,
+                Ok(Err(err)) => return Err(err),
+                Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+            }
+        }
+        if matches!(outcome, Written::Superseded { .. }) {
+            return Ok(outcome);
+        }
+        let (key, image) = main;
+        self.output_write(key, image, provenance).run().await
+    }
+
+    fn output_write(&self, key: String, image: Encoded, provenance: &Provenance) -> OutputWrite {
+        OutputWrite {
+            s3: self.s3.clone(),
+            bucket: self.settings.assets_bucket.clone(),
+            key,
+            content_type: image.format.content_type().to_owned(),
+            cache_control: self.settings.kind.cache_control.clone(),
+            bytes: image.bytes,
+            provenance: provenance.clone(),
         }
     }
 
@@ -261,6 +318,7 @@ impl Resizer {
             .get_object()
             .bucket(&object.bucket)
             .key(&object.key)
+            .set_if_match(object.etag.as_deref().map(|etag| format!("\"{etag}\"")))
             .send()
             .await
         {
@@ -268,6 +326,7 @@ impl Resizer {
             Err(err) if matches!(err.as_service_error(), Some(GetObjectError::NoSuchKey(_))) => {
                 return Ok(Read::Gone);
             }
+            Err(err) if http_status(&err) == Some(412) => return Ok(Read::Changed),
             Err(err) => return Err(read_error(boxed(err))),
         };
         let declared = response
@@ -275,6 +334,11 @@ impl Resizer {
             .and_then(|n| u64::try_from(n).ok());
         if let Some(size) = declared.filter(|&size| size > limit) {
             return Ok(Read::TooLarge(size));
+        }
+        // The upload paths sign the Content-Type; whatever path wrote another one, the body is not read.
+        let content_type = response.content_type().unwrap_or_default();
+        if !self.type_allowed(content_type) {
+            return Ok(Read::TypeNotAllowed(content_type.to_owned()));
         }
         let etag = response.e_tag().map(unquoted);
         let mut body = response.body;
@@ -290,6 +354,58 @@ impl Resizer {
             bytes.extend_from_slice(&chunk);
         }
         Ok(Read::Bytes(bytes, etag))
+    }
+
+    /// Whether `content_type` (parameters aside, any case) is one of the kind's allowed types.
+    fn type_allowed(&self, content_type: &str) -> bool {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        SourceFormat::from_mime(&essence.to_ascii_lowercase())
+            .is_some_and(|format| self.settings.limits.allowed.contains(format))
+    }
+
+    /// Deletes an original that no upload path should have let in (too large, or of a type the kind does not
+    /// take) without reading it: it would otherwise sit in the bucket, up to 5 GB, until the lifecycle rule. The
+    /// delete is conditional on the event's ETag, so a newer upload at the same key is left for its own event.
+    async fn discard(
+        &self,
+        object: &NewObject,
+        rejection: Rejection,
+        size: Option<u64>,
+    ) -> Result<Outcome, TransientError> {
+        let deleted = self
+            .s3
+            .delete_object()
+            .bucket(&object.bucket)
+            .key(&object.key)
+            .set_if_match(object.etag.as_deref().map(|etag| format!("\"{etag}\"")))
+            .send()
+            .await;
+        let outcome = match deleted {
+            Ok(_) => "deleted unread",
+            Err(err) if http_status(&err) == Some(412) => {
+                "replaced meanwhile; left for its own event"
+            }
+            Err(err) if http_status(&err) == Some(404) => "already gone",
+            Err(err) => {
+                return Err(TransientError::Delete {
+                    bucket: object.bucket.clone(),
+                    key: object.key.clone(),
+                    source: boxed(err),
+                })
+            }
+        };
+        tracing::warn!(
+            key = object.key,
+            reason = rejection.code(),
+            detail = %rejection,
+            bytes = size,
+            outcome,
+            "original refused before reading; the current outputs are unchanged"
+        );
+        Ok(Outcome::Rejected {
+            key: object.key.clone(),
+            reason: rejection.code().to_owned(),
+        })
     }
 
     async fn reject(
@@ -400,7 +516,134 @@ enum Read {
     /// The original and its ETag.
     Bytes(Vec<u8>, Option<String>),
     TooLarge(u64),
+    /// The object's `Content-Type`, which is not one the kind takes.
+    TypeNotAllowed(String),
     Gone,
+    /// The original is no longer the object of the event (`If-Match` failed).
+    Changed,
+}
+
+fn ignored(object: &NewObject, why: String) -> Outcome {
+    tracing::info!(key = object.key, why, "ignored");
+    Outcome::Ignored {
+        key: object.key.clone(),
+        why,
+    }
+}
+
+/// Which upload an output was made from: its original's ETag and event sequencer (either may be unknown).
+#[derive(Debug, Clone, Default)]
+struct Provenance {
+    etag: Option<String>,
+    sequencer: Option<String>,
+}
+
+/// An output as stored: its own ETag (for a conditional PUT over it) and where it came from.
+struct StoredOutput {
+    object_etag: Option<String>,
+    provenance: Provenance,
+}
+
+enum Written {
+    All,
+    /// An output already came from a later upload; nothing more was written.
+    Superseded {
+        key: String,
+        by: String,
+    },
+}
+
+/// The output at `key`, or `None` when there is none.
+async fn stored_output(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+) -> Result<Option<StoredOutput>, SdkError<HeadObjectError, HttpResponse>> {
+    match s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(head) => {
+            let meta = |name| head.metadata().and_then(|m| m.get(name)).cloned();
+            Ok(Some(StoredOutput {
+                object_etag: head.e_tag().map(str::to_owned),
+                provenance: Provenance {
+                    etag: meta(SOURCE_ETAG_METADATA),
+                    sequencer: meta(SOURCE_SEQUENCER_METADATA),
+                },
+            }))
+        }
+        Err(err) if matches!(err.as_service_error(), Some(HeadObjectError::NotFound(_))) => {
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// One output's compare-and-swap: read what is there, give way to a later upload's output, otherwise PUT on the
+/// condition that it is still what was read (`If-Match`, or `If-None-Match: *` for none). A lost race reads again.
+struct OutputWrite {
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    content_type: String,
+    cache_control: String,
+    bytes: Vec<u8>,
+    provenance: Provenance,
+}
+
+impl OutputWrite {
+    async fn run(self) -> Result<Written, TransientError> {
+        let write_error = |err: Box<dyn std::error::Error + Send + Sync>| TransientError::Write {
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+            source: err,
+        };
+        for _ in 0..WRITE_ATTEMPTS {
+            let stored = stored_output(&self.s3, &self.bucket, &self.key)
+                .await
+                .map_err(|err| write_error(boxed(err)))?;
+            let theirs = stored
+                .as_ref()
+                .and_then(|s| s.provenance.sequencer.as_deref());
+            if let (Some(ours), Some(theirs)) = (&self.provenance.sequencer, theirs) {
+                if is_later(theirs, ours) {
+                    return Ok(Written::Superseded {
+                        key: self.key.clone(),
+                        by: theirs.to_owned(),
+                    });
+                }
+            }
+            let mut put = self
+                .s3
+                .put_object()
+                .bucket(&self.bucket)
+                .key(&self.key)
+                .content_type(&self.content_type)
+                .cache_control(&self.cache_control);
+            put = match stored.and_then(|s| s.object_etag) {
+                Some(etag) => put.if_match(etag),
+                None => put.if_none_match("*"),
+            };
+            if let Some(etag) = &self.provenance.etag {
+                put = put.metadata(SOURCE_ETAG_METADATA, etag);
+            }
+            if let Some(sequencer) = &self.provenance.sequencer {
+                put = put.metadata(SOURCE_SEQUENCER_METADATA, sequencer);
+            }
+            match put.body(ByteStream::from(self.bytes.clone())).send().await {
+                Ok(_) => return Ok(Written::All),
+                // 412: replaced since the HEAD; 409: a concurrent conditional write. Read again.
+                Err(err) if matches!(http_status(&err), Some(409 | 412)) => {}
+                Err(err) => return Err(write_error(boxed(err))),
+            }
+        }
+        Err(write_error(
+            format!("another writer replaced it {WRITE_ATTEMPTS} times in a row").into(),
+        ))
+    }
+}
+
+fn http_status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
+    err.raw_response()
+        .map(|response| response.status().as_u16())
 }
 
 /// At most 128 characters, unique per (output, S3 event); without a sequencer, per output and process start.

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use avatar_resize::handler::{Outcome, Resizer};
 use avatar_resize::imaging::{Limits, OutputSpec};
@@ -17,6 +18,8 @@ const ASSETS: &str = "test-assets";
 struct Fixture {
     _moto: Server,
     resizer: Resizer,
+    /// S3's per-key sequencer, as the uploads bucket would hand it out: greater for each later write.
+    sequencer: AtomicU64,
 }
 
 fn settings(distribution_id: Option<String>) -> Settings {
@@ -73,6 +76,7 @@ async fn fixture(with_cdn: bool) -> Fixture {
             s3,
             cloudfront,
         },
+        sequencer: AtomicU64::new(0x0055_AED6_DCD9_0281),
     }
 }
 
@@ -114,7 +118,7 @@ async fn create_distribution(cloudfront: &aws_sdk_cloudfront::Client) -> String 
     created.distribution().unwrap().id().to_owned()
 }
 
-/// The S3 notification for `key` (raw, as S3 encodes it) of `size` bytes.
+/// The S3 notification for `key` (raw, as S3 encodes it) of `size` bytes, with the fixture's ETag and sequencer.
 fn event(encoded_key: &str, size: usize) -> S3Event {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/events/object_created.json");
     let text = std::fs::read_to_string(path)
@@ -123,6 +127,13 @@ fn event(encoded_key: &str, size: usize) -> S3Event {
         .replace("OBJECT_KEY", encoded_key)
         .replace("\"size\": 0", &format!("\"size\": {size}"));
     serde_json::from_str(&text).unwrap()
+}
+
+/// One event carrying the records of `events`, in that order (S3 batches records; Lambda may see them reordered).
+fn batch(events: &[&S3Event]) -> S3Event {
+    let mut all = events[0].clone();
+    all.records = events.iter().flat_map(|e| e.records.clone()).collect();
+    all
 }
 
 fn corpus(name: &str) -> Vec<u8> {
@@ -135,14 +146,52 @@ fn corpus(name: &str) -> Vec<u8> {
 }
 
 impl Fixture {
+    /// PUTs an original as a browser would and returns the event S3 sends for it: its size, ETag and the next
+    /// sequencer.
+    async fn upload(&self, key: &str, bytes: Vec<u8>) -> S3Event {
+        self.upload_as(key, key, "image/jpeg", bytes).await
+    }
+
+    /// [`Fixture::upload`] with the `Content-Type` the uploader signed, for a key that S3 form-encodes in the
+    /// event as `encoded_key`.
+    async fn upload_as(
+        &self,
+        key: &str,
+        encoded_key: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> S3Event {
+        let size = bytes.len();
+        let etag = self.put_typed(UPLOADS, key, content_type, bytes).await;
+        let mut event = event(encoded_key, size);
+        let object = &mut event.records[0].s3.object;
+        object.e_tag = Some(etag);
+        object.sequencer = Some(format!(
+            "{:018X}",
+            self.sequencer.fetch_add(1, Ordering::Relaxed) + 1
+        ));
+        event
+    }
+
     /// Returns the object's ETag, unquoted as events carry it.
     async fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) -> String {
+        self.put_typed(bucket, key, "image/jpeg", bytes).await
+    }
+
+    async fn put_typed(
+        &self,
+        bucket: &str,
+        key: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> String {
         let put = self
             .resizer
             .s3
             .put_object()
             .bucket(bucket)
             .key(key)
+            .content_type(content_type)
             .body(ByteStream::from(bytes))
             .send()
             .await
@@ -223,15 +272,11 @@ impl Fixture {
 #[tokio::test]
 async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
     let f = fixture(true).await;
-    let original = corpus("progressive.jpg");
-    f.put(UPLOADS, "avatars/original/user-1", original.clone())
+    let event = f
+        .upload("avatars/original/user-1", corpus("progressive.jpg"))
         .await;
 
-    let outcomes = f
-        .resizer
-        .handle(event("avatars/original/user-1", original.len()))
-        .await
-        .unwrap();
+    let outcomes = f.resizer.handle(event).await.unwrap();
 
     assert!(
         matches!(&outcomes[..], [Outcome::Written { output_key, output_keys, .. }]
@@ -269,15 +314,11 @@ async fn a_bad_image_is_tagged_rejected_and_the_current_avatar_is_kept() {
         b"the current small avatar".to_vec(),
     )
     .await;
-    let junk = corpus("page.jpg");
-    f.put(UPLOADS, "avatars/original/user-2", junk.clone())
+    let event = f
+        .upload("avatars/original/user-2", corpus("page.jpg"))
         .await;
 
-    let outcomes = f
-        .resizer
-        .handle(event("avatars/original/user-2", junk.len()))
-        .await
-        .unwrap();
+    let outcomes = f.resizer.handle(event).await.unwrap();
 
     assert_eq!(
         outcomes,
@@ -302,42 +343,83 @@ async fn a_bad_image_is_tagged_rejected_and_the_current_avatar_is_kept() {
 #[tokio::test]
 async fn an_original_above_the_size_limit_is_rejected_without_being_processed() {
     let f = fixture(false).await;
-    f.put(
-        UPLOADS,
-        "avatars/original/user-5",
-        corpus("progressive.jpg"),
-    )
-    .await;
+    let mut event = f
+        .upload("avatars/original/user-5", corpus("progressive.jpg"))
+        .await;
 
     // The event says 6 MB; the limit is 5 MiB: refused from the event alone.
-    let outcomes = f
-        .resizer
-        .handle(event("avatars/original/user-5", 6_000_000))
-        .await
-        .unwrap();
+    event.records[0].s3.object.size = Some(6_000_000);
+    let outcomes = f.resizer.handle(event).await.unwrap();
 
     assert!(
         matches!(&outcomes[..], [Outcome::Rejected { reason, .. }] if reason == "too-large"),
         "{outcomes:?}"
     );
     assert!(f.get(ASSETS, "avatars/user-5.jpg").await.is_none());
+    assert!(
+        f.get(UPLOADS, "avatars/original/user-5").await.is_none(),
+        "deleted on arrival, not kept until the lifecycle rule"
+    );
+}
+
+/// Issue 19 item 5: an object of a type the kind does not take (whatever upload path let it in) is deleted
+/// without its body being read; an oversized event for an original that was replaced since leaves the
+/// replacement alone.
+#[tokio::test]
+async fn a_wrong_type_is_deleted_unread_and_a_newer_original_is_never_deleted() {
+    let f = fixture(false).await;
+    f.put(
+        ASSETS,
+        "avatars/user-11.jpg",
+        b"the current avatar".to_vec(),
+    )
+    .await;
+    let html = f
+        .upload_as(
+            "avatars/original/user-11",
+            "avatars/original/user-11",
+            "text/html",
+            corpus("progressive.jpg"),
+        )
+        .await;
+
+    let outcomes = f.resizer.handle(html).await.unwrap();
+
+    assert!(
+        matches!(&outcomes[..], [Outcome::Rejected { reason, .. }] if reason == "type-not-allowed"),
+        "{outcomes:?}"
+    );
+    assert!(f.get(UPLOADS, "avatars/original/user-11").await.is_none());
+    let (current, _, _) = f.get(ASSETS, "avatars/user-11.jpg").await.unwrap();
+    assert_eq!(current, b"the current avatar");
+
+    let mut oversized = f
+        .upload("avatars/original/user-12", corpus("progressive.jpg"))
+        .await;
+    oversized.records[0].s3.object.size = Some(6_000_000);
+    let newer = f
+        .upload("avatars/original/user-12", corpus("orientation_1.jpg"))
+        .await;
+    let outcomes = f.resizer.handle(oversized).await.unwrap();
+    assert!(
+        matches!(&outcomes[..], [Outcome::Rejected { reason, .. }] if reason == "too-large"),
+        "{outcomes:?}"
+    );
+    assert!(
+        f.get(UPLOADS, "avatars/original/user-12").await.is_some(),
+        "the delete is conditional on the event's ETag"
+    );
+    assert_eq!(outcome(&f.resizer.handle(newer).await.unwrap()), "written");
 }
 
 #[tokio::test]
 async fn keys_outside_the_originals_prefix_are_ignored() {
     let f = fixture(false).await;
-    f.put(
-        UPLOADS,
-        "banners/original/user-3",
-        corpus("progressive.jpg"),
-    )
-    .await;
+    let event = f
+        .upload("banners/original/user-3", corpus("progressive.jpg"))
+        .await;
 
-    let outcomes = f
-        .resizer
-        .handle(event("banners/original/user-3", 2554))
-        .await
-        .unwrap();
+    let outcomes = f.resizer.handle(event).await.unwrap();
 
     assert!(
         matches!(&outcomes[..], [Outcome::Ignored { .. }]),
@@ -350,18 +432,16 @@ async fn keys_outside_the_originals_prefix_are_ignored() {
 #[tokio::test]
 async fn url_encoded_keys_are_decoded() {
     let f = fixture(false).await;
-    f.put(
-        UPLOADS,
-        "avatars/original/user 4+é",
-        corpus("grayscale.jpg"),
-    )
-    .await;
+    let event = f
+        .upload_as(
+            "avatars/original/user 4+é",
+            "avatars/original/user+4%2B%C3%A9",
+            "image/jpeg",
+            corpus("grayscale.jpg"),
+        )
+        .await;
 
-    let outcomes = f
-        .resizer
-        .handle(event("avatars/original/user+4%2B%C3%A9", 366))
-        .await
-        .unwrap();
+    let outcomes = f.resizer.handle(event).await.unwrap();
 
     assert!(
         matches!(&outcomes[..], [Outcome::Written { .. }]),
@@ -370,20 +450,51 @@ async fn url_encoded_keys_are_decoded() {
     assert!(f.get(ASSETS, "avatars/user 4+é.jpg").await.is_some());
 }
 
+/// The outcome of a one-record batch, as a word.
+fn outcome(outcomes: &[Outcome]) -> &'static str {
+    match outcomes {
+        [Outcome::Written { .. }] => "written",
+        [Outcome::Ignored { why, .. }] if why.contains("already made from this upload") => {
+            "already done"
+        }
+        [Outcome::Ignored { why, .. }] if why.contains("from a later upload") => "superseded",
+        [Outcome::Ignored { why, .. }] if why.contains("changed since this event") => "changed",
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn a_retried_event_writes_the_same_bytes() {
+async fn a_repeated_event_is_a_no_op_but_a_retry_after_a_partial_write_completes_the_set() {
     let f = fixture(true).await;
-    let original = corpus("orientation_6.jpg");
-    f.put(UPLOADS, "avatars/original/user-6", original.clone())
+    let event = f
+        .upload("avatars/original/user-6", corpus("orientation_6.jpg"))
         .await;
-    let event = || event("avatars/original/user-6", original.len());
 
-    f.resizer.handle(event()).await.unwrap();
+    assert_eq!(
+        outcome(&f.resizer.handle(event.clone()).await.unwrap()),
+        "written"
+    );
     let (first, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
-    f.resizer.handle(event()).await.unwrap();
-    let (second, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
+    assert_eq!(f.invalidated_paths().await.len(), 2);
+    // S3 delivers the same event twice: nothing is downloaded, written or invalidated again.
+    assert_eq!(
+        outcome(&f.resizer.handle(event.clone()).await.unwrap()),
+        "already done"
+    );
+    assert_eq!(f.invalidated_paths().await.len(), 2);
 
-    assert_eq!(first, second);
+    // A write failed after the small output: Lambda retries, and the retry writes the set again, byte-identical.
+    f.resizer
+        .s3
+        .delete_object()
+        .bucket(ASSETS)
+        .key("avatars/user-6.jpg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outcome(&f.resizer.handle(event).await.unwrap()), "written");
+    let (again, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
+    assert_eq!(first, again);
 }
 
 /// Issue 18 finding 5: a presigned URL can be reused until it expires. The same bytes PUT again (same ETag) are
@@ -392,48 +503,112 @@ async fn a_retried_event_writes_the_same_bytes() {
 async fn the_same_upload_again_is_not_reprocessed_but_a_changed_one_is() {
     let f = fixture(false).await;
     let key = "avatars/original/user-7";
-    let first = corpus("orientation_6.jpg");
-    let event_for = |bytes: &[u8], etag: &str| {
-        let mut event = event(key, bytes.len());
-        event.records[0].s3.object.e_tag = Some(etag.to_owned());
-        event
-    };
-    let outcome = |outcomes: Vec<Outcome>| match outcomes.as_slice() {
-        [Outcome::Written { .. }] => "written",
-        [Outcome::Ignored { why, .. }] if why.contains("already made from this upload") => {
-            "skipped"
-        }
-        other => panic!("{other:?}"),
-    };
-
-    let etag = f.put(UPLOADS, key, first.clone()).await;
-    let handle = |event| f.resizer.handle(event);
-    assert_eq!(
-        outcome(handle(event_for(&first, &etag)).await.unwrap()),
-        "written"
-    );
-    // The event again (S3 redelivers), then the same bytes through the same URL: one HEAD each, no decode.
-    assert_eq!(
-        outcome(handle(event_for(&first, &etag)).await.unwrap()),
-        "skipped"
-    );
-    let again = f.put(UPLOADS, key, first.clone()).await;
-    assert_eq!(again, etag);
-    assert_eq!(
-        outcome(handle(event_for(&first, &again)).await.unwrap()),
-        "skipped"
-    );
+    let first = f.upload(key, corpus("orientation_6.jpg")).await;
+    assert_eq!(outcome(&f.resizer.handle(first).await.unwrap()), "written");
     let (before, _, _) = f.get(ASSETS, "avatars/user-7.jpg").await.unwrap();
 
-    let changed = corpus("orientation_1.jpg");
-    let new_etag = f.put(UPLOADS, key, changed.clone()).await;
-    assert_ne!(new_etag, etag);
+    // The same bytes through the same URL: a later sequencer, the same ETag. One HEAD, no decode.
+    let again = f.upload(key, corpus("orientation_6.jpg")).await;
     assert_eq!(
-        outcome(handle(event_for(&changed, &new_etag)).await.unwrap()),
+        outcome(&f.resizer.handle(again).await.unwrap()),
+        "already done"
+    );
+
+    let changed = f.upload(key, corpus("orientation_1.jpg")).await;
+    assert_eq!(
+        outcome(&f.resizer.handle(changed).await.unwrap()),
         "written"
     );
     let (after, _, _) = f.get(ASSETS, "avatars/user-7.jpg").await.unwrap();
     assert_ne!(before, after, "the changed upload replaced the avatar");
+}
+
+/// Issue 19 item 4: events arrive out of order. An older upload's event, late, neither downloads the original
+/// (it is now the newer upload's bytes) nor replaces outputs that a later upload wrote.
+#[tokio::test]
+async fn an_older_event_arriving_late_changes_nothing() {
+    let f = fixture(false).await;
+    let key = "avatars/original/user-8";
+    let older = f.upload(key, corpus("orientation_6.jpg")).await;
+    let newer = f.upload(key, corpus("orientation_1.jpg")).await;
+
+    // In one batch, reordered and with a duplicate: the newer upload is written once, the rest change nothing.
+    let outcomes = f
+        .resizer
+        .handle(batch(&[&newer, &older, &newer]))
+        .await
+        .unwrap();
+    let words: Vec<_> = outcomes.chunks(1).map(outcome).collect();
+    assert_eq!(words, ["written", "superseded", "already done"]);
+    let (main, _, _) = f.get(ASSETS, "avatars/user-8.jpg").await.unwrap();
+    let (small, _, _) = f.get(ASSETS, "avatars/user-8_128.jpg").await.unwrap();
+
+    // And the older event on its own, later again: still nothing.
+    assert_eq!(
+        outcome(&f.resizer.handle(older).await.unwrap()),
+        "superseded"
+    );
+    assert_eq!(f.get(ASSETS, "avatars/user-8.jpg").await.unwrap().0, main);
+    assert_eq!(
+        f.get(ASSETS, "avatars/user-8_128.jpg").await.unwrap().0,
+        small
+    );
+}
+
+/// The original was replaced between the event and the download: `If-Match` on the event's ETag fails, nothing is
+/// written, and the replacement's own event makes the outputs.
+#[tokio::test]
+async fn an_event_whose_original_was_replaced_is_skipped_for_the_replacements_event() {
+    let f = fixture(false).await;
+    let key = "avatars/original/user-9";
+    let older = f.upload(key, corpus("orientation_6.jpg")).await;
+    let newer = f.upload(key, corpus("orientation_1.jpg")).await;
+
+    assert_eq!(outcome(&f.resizer.handle(older).await.unwrap()), "changed");
+    assert!(f.get(ASSETS, "avatars/user-9.jpg").await.is_none());
+    assert!(
+        f.tags(key).await.is_empty(),
+        "the newer object is not tagged"
+    );
+    assert_eq!(outcome(&f.resizer.handle(newer).await.unwrap()), "written");
+}
+
+/// Two events for one user processed at once: each output is a conditional PUT that gives way to a later upload's
+/// output, so a slower, older invocation cannot overwrite part of the newer set. Here the newer invocation has
+/// written the small output and not yet the main one when the older one reaches its writes.
+#[tokio::test]
+async fn an_older_invocation_gives_way_to_a_newer_ones_outputs_mid_write() {
+    let f = fixture(false).await;
+    let older = f
+        .upload("avatars/original/user-10", corpus("orientation_6.jpg"))
+        .await;
+    let later = format!("{:018X}", f.sequencer.load(Ordering::Relaxed) + 5);
+    f.resizer
+        .s3
+        .put_object()
+        .bucket(ASSETS)
+        .key("avatars/user-10_128.jpg")
+        .metadata("source-sequencer", &later)
+        .body(ByteStream::from(
+            b"the newer upload's small output".to_vec(),
+        ))
+        .send()
+        .await
+        .unwrap();
+
+    let outcomes = f.resizer.handle(older).await.unwrap();
+
+    assert!(
+        matches!(&outcomes[..], [Outcome::Ignored { why, .. }]
+            if why == &format!("avatars/user-10_128.jpg is already from a later upload (sequencer {later})")),
+        "{outcomes:?}"
+    );
+    let (small, _, _) = f.get(ASSETS, "avatars/user-10_128.jpg").await.unwrap();
+    assert_eq!(small, b"the newer upload's small output");
+    assert!(
+        f.get(ASSETS, "avatars/user-10.jpg").await.is_none(),
+        "the main output, which marks a complete set, is not written from the older upload"
+    );
 }
 
 #[tokio::test]
@@ -450,7 +625,8 @@ async fn a_deleted_original_is_ignored_and_a_missing_bucket_is_a_retryable_error
     );
 
     // The assets bucket is missing: writing fails, and the invocation fails so that Lambda retries.
-    f.put(UPLOADS, "avatars/original/user-7", corpus("grayscale.jpg"))
+    let event = f
+        .upload("avatars/original/user-7", corpus("grayscale.jpg"))
         .await;
     let mut broken = Resizer {
         settings: settings(None),
@@ -458,10 +634,7 @@ async fn a_deleted_original_is_ignored_and_a_missing_bucket_is_a_retryable_error
         cloudfront: f.resizer.cloudfront.clone(),
     };
     broken.settings.assets_bucket = "no-such-bucket".to_owned();
-    let err = broken
-        .handle(event("avatars/original/user-7", 366))
-        .await
-        .unwrap_err();
+    let err = broken.handle(event).await.unwrap_err();
     let diagnostic: lambda_runtime::Diagnostic = err.into();
     assert_eq!(diagnostic.error_type, "S3WriteFailed");
 }

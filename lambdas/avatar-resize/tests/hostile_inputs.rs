@@ -59,8 +59,9 @@ fn junk_and_broken_files_are_rejected_with_a_reason() {
         ("text.jpg", "unsupported-format"),
         ("page.jpg", "unsupported-format"),
         ("vector.svg", "unsupported-format"),
-        ("truncated.jpg", "corrupt"),
         ("truncated.png", "corrupt"),
+        // Headers and no scan data: libjpeg would "decode" it to flat grey, with a warning.
+        ("nothing_decodable.jpg", "corrupt"),
     ] {
         assert_rejected(name, &limits, code);
     }
@@ -182,6 +183,27 @@ fn assert_quadrants(jpeg: &[u8], what: &str) {
         [255, 255, 0],
         &format!("{what} bottom right"),
     );
+}
+
+/// Issue 19 item 2: damage libjpeg recovers from (with a warning) is decoded as browsers show it, not refused.
+#[test]
+fn recoverable_jpeg_damage_is_decoded_as_browsers_show_it() {
+    let limits = Limits::default();
+    for name in [
+        "damaged_truncated_progressive.jpg",
+        "damaged_extraneous_bytes.jpg",
+        "damaged_bad_icc.jpg",
+        "damaged_inconsistent_progression.jpg",
+    ] {
+        let encoded = process(&hostile(name), &OutputSpec::avatar(), &limits)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_quadrants(&encoded.bytes, name);
+    }
+    // Cut in the middle of a baseline scan: the top half is the picture, the rest libjpeg's fill, as in a browser.
+    let encoded = process(&hostile("truncated.jpg"), &OutputSpec::avatar(), &limits).unwrap();
+    let (w, _, rgb) = pixels(&encoded.bytes);
+    assert_colour_near(&rgb, w, (128, 128), [255, 0, 0], "truncated top left");
+    assert_colour_near(&rgb, w, (384, 128), [0, 255, 0], "truncated top right");
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! With `--repeat N --stats` it runs the pipeline N times on the bytes in memory and prints one JSON line with the
 //! process CPU time of each run (so any thread a library starts is counted) and the process's peak RSS.
 //! `--memory-mb M` applies the function's memory budget (as Lambda's `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` does);
-//! `--allow jpeg,png` the kind's allowed source formats.
+//! `--allow jpeg,png` the kind's allowed source formats; `--also WxH` (repeatable) adds outputs to the kind, made
+//! from the same decode as the first (only the first is written to OUTPUT), as a kind with several outputs is.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,9 +18,12 @@ use pipeline_contract::settings::parse_hex_colour;
 #[derive(Debug, Parser)]
 #[command(version, about = "Resize an image as the avatar-resize Lambda does")]
 struct Args {
-    /// Width and height of the square output.
+    /// Width of the output (and its height, unless `--height` is given).
     #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(16..=4096))]
     size: u32,
+    /// Height of the output (default: `--size`, a square).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(16..=4096))]
+    height: Option<u32>,
     #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
     quality: u8,
     #[arg(long, default_value = "jpeg", value_parser = ["jpeg", "webp"])]
@@ -40,6 +44,9 @@ struct Args {
     /// Allowed source formats, comma-separated (default: all).
     #[arg(long, default_value = "jpeg,png,webp,gif")]
     allow: String,
+    /// A further output of the kind, `WIDTHxHEIGHT` (same format and quality); repeatable.
+    #[arg(long, value_parser = parse_size)]
+    also: Vec<(u32, u32)>,
     /// Run the pipeline this many times (for benchmarks).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     repeat: u32,
@@ -62,11 +69,18 @@ fn main() -> ExitCode {
     let format = OutputFormat::parse(&args.format).unwrap_or(OutputFormat::Jpeg);
     let spec = OutputSpec {
         width: args.size,
-        height: args.size,
+        height: args.height.unwrap_or(args.size),
         format,
         quality: args.quality,
         background,
     };
+    let specs: Vec<OutputSpec> = std::iter::once(spec.clone())
+        .chain(args.also.iter().map(|&(width, height)| OutputSpec {
+            width,
+            height,
+            ..spec.clone()
+        }))
+        .collect();
     let allowed = match SourceFormat::parse_list(&args.allow) {
         Ok(list) => SourceFormats::of(&list),
         Err(unknown) => {
@@ -93,7 +107,7 @@ fn main() -> ExitCode {
     let mut result = None;
     for _ in 0..args.repeat {
         let start = cpu_time::ProcessTime::now();
-        result = Some(imaging::process(&input, &spec, &limits));
+        result = Some(imaging::process_all(&input, &specs, &limits));
         cpu_ms.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     let stats = || {
@@ -102,7 +116,7 @@ fn main() -> ExitCode {
         format!("\"cpu_ms\":[{}],\"peak_rss_kb\":{peak}", list.join(","))
     };
     let encoded = match result {
-        Some(Ok(encoded)) => encoded,
+        Some(Ok(mut all)) if !all.is_empty() => all.swap_remove(0),
         Some(Err(rejection)) => {
             if args.stats {
                 println!("{{{},\"rejected\":\"{}\"}}", stats(), rejection.code());
@@ -110,7 +124,7 @@ fn main() -> ExitCode {
             eprintln!("rejected ({}): {rejection}", rejection.code());
             return ExitCode::from(65);
         }
-        None => return ExitCode::FAILURE,
+        Some(Ok(_)) | None => return ExitCode::FAILURE,
     };
     if let Err(err) = std::fs::write(&args.output, &encoded.bytes) {
         eprintln!("error: writing {}: {err}", args.output.display());
@@ -132,6 +146,22 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// `WIDTHxHEIGHT`, each within the contract's output edge.
+fn parse_size(value: &str) -> Result<(u32, u32), String> {
+    let edge = pipeline_contract::limits::OUTPUT_EDGE;
+    let parsed = value
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .filter(|(w, h)| edge.contains(w) && edge.contains(h));
+    parsed.ok_or_else(|| {
+        format!(
+            "{value:?} is not WIDTHxHEIGHT with each side in {}..={}",
+            edge.start(),
+            edge.end()
+        )
+    })
 }
 
 /// `VmHWM` of this process: its peak resident set since exec (unlike `ru_maxrss` of a child, which also counts

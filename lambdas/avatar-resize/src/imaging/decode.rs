@@ -8,9 +8,11 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use pipeline_contract::memory::Decode;
-use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, ScalingFactor, Subsamp};
+use turbojpeg::ScalingFactor;
 
-use super::headers::{gif_frames, jpeg_has_multiple_scans};
+use super::colour;
+use super::headers::{gif_frames, jpeg_scans, webp_icc};
+use super::jpeg;
 use super::{Limits, Pixels, Rejection, Rgb, SourceFormat};
 
 /// Progressive JPEGs with more scans than this are refused: each scan re-walks the whole image, so a file with
@@ -18,101 +20,129 @@ use super::{Limits, Pixels, Rejection, Rgb, SourceFormat};
 const MAX_JPEG_SCANS: u32 = 500;
 
 pub(crate) struct Decoded {
+    /// sRGB: an embedded ICC profile has been applied.
     pub pixels: Pixels,
     /// The size stated by the file, before any shrink-on-load.
     pub source_width: u32,
     pub source_height: u32,
 }
 
-/// Decodes `bytes`, shrinking on load when the format allows it, to no less than `target` (as stored). Each
-/// format's header is checked against the limits, the memory budget included, before its pixels are allocated.
+/// Decodes `bytes`, shrinking on load when the format allows it, to no less than any of `targets` (the outputs'
+/// sizes as stored). Each format's header is checked against the limits, the memory budget included, before its
+/// pixels are allocated.
 pub(crate) fn decode(
     bytes: &[u8],
     format: SourceFormat,
     limits: &Limits,
-    target: (u32, u32),
+    targets: &[(u32, u32)],
 ) -> Result<Decoded, Rejection> {
-    match format {
-        SourceFormat::Jpeg => decode_jpeg(bytes, limits, target),
-        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits, target.0),
-        SourceFormat::Webp => decode_webp(bytes, limits, target.0),
-        SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits, target.0),
+    let widest = targets.iter().map(|&(width, _)| width).max().unwrap_or(0);
+    let (mut decoded, icc) = match format {
+        SourceFormat::Jpeg => decode_jpeg(bytes, limits, targets, widest)?,
+        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits, widest)?,
+        SourceFormat::Webp => (decode_webp(bytes, limits, widest)?, webp_icc(bytes)),
+        SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits, widest)?,
+    };
+    if let Some(icc) = icc {
+        colour::rgb_to_srgb(&mut decoded.pixels, &icc);
     }
+    Ok(decoded)
 }
 
 fn corrupt(err: impl std::fmt::Display) -> Rejection {
     Rejection::Corrupt(err.to_string())
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits, target: (u32, u32)) -> Result<Decoded, Rejection> {
-    let mut decompressor = Decompressor::new().map_err(corrupt)?;
+/// The decoded image, and the ICC profile still to apply (`None` once a CMYK profile has been).
+fn decode_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    targets: &[(u32, u32)],
+    widest: u32,
+) -> Result<(Decoded, Option<Vec<u8>>), Rejection> {
+    let mut decompressor = jpeg::Decompressor::new().map_err(corrupt)?;
     let header = decompressor.read_header(bytes).map_err(corrupt)?;
-    let width = u32::try_from(header.width).map_err(corrupt)?;
-    let height = u32::try_from(header.height).map_err(corrupt)?;
+    let (width, height) = (header.width, header.height);
     limits.check(width, height)?;
 
-    let scale = shrink_on_load(width, height, target);
-    decompressor.set_scaling_factor(scale).map_err(corrupt)?;
-    decompressor
-        .set_scan_limit(MAX_JPEG_SCANS)
-        .map_err(corrupt)?;
-    let scaled = header.scaled(scale);
-    let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
+    let scale = shrink_on_load(width, height, targets);
+    let scaled_width = scale.scale(width as usize);
+    let scaled_height = scale.scale(height as usize);
+    let cmyk = header.is_cmyk();
+    let scans = jpeg_scans(bytes);
     limits.check_memory(
         &Decode::Jpeg {
             width,
             height,
-            scaled_width: scaled.width as u32,
-            scaled_height: scaled.height as u32,
-            samples_per_pixel_x2: if cmyk {
-                8
-            } else {
-                match header.subsamp {
-                    Subsamp::Gray => 2,
-                    Subsamp::Sub2x2 | Subsamp::Sub4x1 | Subsamp::Sub1x4 => 3,
-                    Subsamp::Sub2x1 | Subsamp::Sub1x2 => 4,
-                    _ => 6,
-                }
-            },
+            scaled_width: scaled_width as u32,
+            scaled_height: scaled_height as u32,
+            samples_per_pixel_x2: header.samples_per_pixel_x2(),
             cmyk,
-            buffered: header.is_progressive || jpeg_has_multiple_scans(bytes),
+            buffered: header.progressive || scans.count > 1,
         },
-        target.0,
+        widest,
     )?;
     let format = if cmyk {
-        PixelFormat::CMYK
+        jpeg::PixelFormat::Cmyk
     } else {
-        PixelFormat::RGB
+        jpeg::PixelFormat::Rgb
     };
-    let pitch = scaled.width * format.size();
-    let mut data = vec![0u8; pitch * scaled.height];
-    let image = Image {
-        pixels: &mut data[..],
-        width: scaled.width,
-        pitch,
-        height: scaled.height,
-        format,
-    };
-    decompressor.decompress(bytes, image).map_err(corrupt)?;
-    if cmyk {
-        data = cmyk_to_rgb(&data);
+    let mut data = vec![0u8; scaled_width * scaled_height * format.bytes()];
+    decompressor
+        .decompress(
+            bytes,
+            (scale.num() as u32, scale.denom() as u32),
+            MAX_JPEG_SCANS,
+            format,
+            &mut data,
+            (scaled_width, scaled_height),
+        )
+        .map_err(corrupt)?;
+    if !decompressor.warnings().is_empty() {
+        // Recoverable damage, decoded as a browser shows it; unless the file holds no picture data at all (libjpeg
+        // then "decodes" its own fill for the missing data).
+        if scans.first_data_bytes == 0 {
+            return Err(Rejection::Corrupt(format!(
+                "no picture data after the first scan header ({})",
+                decompressor.warnings().join("; ")
+            )));
+        }
+        tracing::warn!(
+            warnings = decompressor.warnings().join("; "),
+            width,
+            height,
+            "damaged JPEG decoded as browsers show it"
+        );
     }
-    Ok(Decoded {
+    let mut icc = header.icc;
+    if cmyk {
+        // Adobe CMYK (the only kind in practice) stores inverted ink; the profile takes ink (0 = none).
+        let from_profile = icc.take().and_then(|profile| {
+            let ink: Vec<u8> = data.iter().map(|&v| 255 - v).collect();
+            colour::cmyk_to_srgb(&ink, &profile)
+        });
+        data = from_profile.unwrap_or_else(|| cmyk_to_rgb(&data));
+    }
+    let decoded = Decoded {
         pixels: Pixels::Rgb(Rgb {
-            width: scaled.width as u32,
-            height: scaled.height as u32,
+            width: scaled_width as u32,
+            height: scaled_height as u32,
             data,
         }),
         source_width: width,
         source_height: height,
-    })
+    };
+    Ok((decoded, icc))
 }
 
 /// The largest power-of-two shrink (libjpeg-turbo has SIMD paths for 1/2, 1/4, 1/8) that still leaves the image
-/// at least as large as the target on both axes, so the final resize only ever reduces.
-fn shrink_on_load(width: u32, height: u32, (target_w, target_h): (u32, u32)) -> ScalingFactor {
+/// at least as large as every target on both axes, so each output's resize only ever reduces.
+fn shrink_on_load(width: u32, height: u32, targets: &[(u32, u32)]) -> ScalingFactor {
     for denom in [8u32, 4, 2] {
-        if width.div_ceil(denom) >= target_w && height.div_ceil(denom) >= target_h {
+        let covers = |&(target_w, target_h): &(u32, u32)| {
+            width.div_ceil(denom) >= target_w && height.div_ceil(denom) >= target_h
+        };
+        if targets.iter().all(covers) {
             return ScalingFactor::new(1, denom as usize);
         }
     }
@@ -120,7 +150,7 @@ fn shrink_on_load(width: u32, height: u32, (target_w, target_h): (u32, u32)) -> 
 }
 
 /// Adobe-style CMYK JPEGs (the only kind in practice) store inverted ink values, so R = C·K/255 on the stored
-/// bytes. A naive sRGB conversion without the ICC profile, as browsers without colour management do.
+/// bytes. The naive conversion browsers use for CMYK without an ICC profile.
 fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     let mut rgb = Vec::with_capacity(cmyk.len() / 4 * 3);
     for px in cmyk.chunks_exact(4) {
@@ -170,19 +200,20 @@ fn decode_webp(bytes: &[u8], limits: &Limits, widest: u32) -> Result<Decoded, Re
     })
 }
 
+/// The decoded image and its ICC profile (PNG `iCCP`).
 fn decode_with_image(
     bytes: &[u8],
     format: image::ImageFormat,
     limits: &Limits,
     widest: u32,
-) -> Result<Decoded, Rejection> {
+) -> Result<(Decoded, Option<Vec<u8>>), Rejection> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // Width and height are checked by `Limits::check` right after the header (for a precise rejection); the
     // allocation cap stays on as a second line for whatever a decoder allocates besides the pixels.
     let mut image_limits = image::Limits::no_limits();
     image_limits.max_alloc = Some(limits.max_alloc());
     reader.limits(image_limits);
-    let decoder = reader
+    let mut decoder = reader
         .into_decoder()
         .map_err(|err| reject_image_error(err, limits))?;
     let (width, height) = decoder.dimensions();
@@ -212,6 +243,7 @@ fn decode_with_image(
     };
     limits.check_memory(&estimate, widest)?;
     let has_alpha = colour.has_alpha();
+    let icc = decoder.icc_profile().ok().flatten();
     // For an animated GIF this is the first frame.
     let image =
         DynamicImage::from_decoder(decoder).map_err(|err| reject_image_error(err, limits))?;
@@ -229,11 +261,12 @@ fn decode_with_image(
             data: image.into_rgb8().into_raw(),
         })
     };
-    Ok(Decoded {
+    let decoded = Decoded {
         pixels,
         source_width: width,
         source_height: height,
-    })
+    };
+    Ok((decoded, icc))
 }
 
 fn reject_image_error(err: image::ImageError, limits: &Limits) -> Rejection {
@@ -253,13 +286,20 @@ mod tests {
 
     #[test]
     fn shrinks_only_while_both_axes_stay_above_the_target() {
-        let denom = |w, h, t| shrink_on_load(w, h, t).denom();
+        let denom = |w, h, t| shrink_on_load(w, h, &[t]).denom();
         assert_eq!(denom(4000, 3000, (512, 512)), 4); // 1000×750
         assert_eq!(denom(4032, 3024, (512, 512)), 4);
         assert_eq!(denom(1080, 1350, (512, 512)), 2); // 540×675
         assert_eq!(denom(600, 600, (512, 512)), 1);
         assert_eq!(denom(8000, 6000, (512, 512)), 8);
         assert_eq!(denom(6000, 2000, (1500, 500)), 4);
+    }
+
+    #[test]
+    fn the_largest_of_several_targets_sets_the_shrink() {
+        let targets = [(128, 128), (512, 512), (1500, 500)];
+        assert_eq!(shrink_on_load(4000, 3000, &targets).denom(), 2);
+        assert_eq!(shrink_on_load(4000, 3000, &targets[..2]).denom(), 4);
     }
 
     #[test]

@@ -1,16 +1,31 @@
 //! What the decoders do not say before they allocate, read from the container itself: whether a JPEG has more
 //! than one scan (libjpeg-turbo then buffers every coefficient of the image), and the size of every GIF frame
 //! (the `image` crate checks only the logical screen, and a 100×100 screen can hold a 10000×10000 frame).
-//! Both walks only skip over segment lengths; they allocate nothing and stop at the first inconsistency, which
-//! the decoder then reports.
+//! Both walks only skip over segment lengths (and, as libjpeg does, stray bytes before a JPEG marker); they
+//! allocate nothing and stop at the first inconsistency, which the decoder then reports. The JPEG walk also says
+//! whether the first scan holds any picture data (a file cut after its headers decodes to libjpeg's fill).
 
-/// True when the JPEG has a second SOS marker (progressive, or sequential with one scan per component).
-pub(crate) fn jpeg_has_multiple_scans(bytes: &[u8]) -> bool {
-    let mut scans = 0;
+/// What the marker walk finds of a JPEG's scans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct JpegScans {
+    /// SOS markers seen, counting stops at 2.
+    pub count: u32,
+    /// Bytes of entropy-coded data after the first SOS header (0: the file ends, or the next marker follows,
+    /// before any picture data).
+    pub first_data_bytes: usize,
+}
+
+pub(crate) fn jpeg_scans(bytes: &[u8]) -> JpegScans {
+    let mut found = JpegScans {
+        count: 0,
+        first_data_bytes: 0,
+    };
     let mut i = 2; // after SOI
     while i + 4 <= bytes.len() {
         if bytes[i] != 0xFF {
-            return scans > 1;
+            // Stray bytes before a marker: libjpeg skips them with a warning, and so does this walk.
+            i += 1;
+            continue;
         }
         let marker = bytes[i + 1];
         if marker == 0xFF {
@@ -27,14 +42,17 @@ pub(crate) fn jpeg_has_multiple_scans(bytes: &[u8]) -> bool {
         let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
         i += 2 + length;
         if marker == 0xDA {
-            scans += 1;
-            if scans > 1 {
-                return true;
+            found.count += 1;
+            let end = skip_entropy_coded(bytes, i);
+            if found.count == 1 {
+                found.first_data_bytes = end.saturating_sub(i);
+            } else {
+                break;
             }
-            i = skip_entropy_coded(bytes, i);
+            i = end;
         }
     }
-    scans > 1
+    found
 }
 
 /// The offset of the next marker after entropy-coded data (byte stuffing `FF 00` and restarts `FF D0..D7`
@@ -90,6 +108,26 @@ fn skip_sub_blocks(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
+/// The ICC profile of a WebP: the payload of its `ICCP` chunk (an extended-format file), if any.
+pub(crate) fn webp_icc(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
+        return None;
+    }
+    let mut i = 12;
+    while i + 8 <= bytes.len() {
+        let fourcc = &bytes[i..i + 4];
+        let size =
+            u32::from_le_bytes([bytes[i + 4], bytes[i + 5], bytes[i + 6], bytes[i + 7]]) as usize;
+        let data = bytes.get(i + 8..i + 8 + size)?;
+        if fourcc == b"ICCP" {
+            return Some(data.to_vec());
+        }
+        // Chunks are padded to an even size.
+        i += 8 + size + (size & 1);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,10 +138,29 @@ mod tests {
         let one = [
             0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0xFF, 0xD3, 0x34, 0xFF, 0xD9,
         ];
-        assert!(!jpeg_has_multiple_scans(&one));
+        assert_eq!(
+            jpeg_scans(&one),
+            JpegScans {
+                count: 1,
+                first_data_bytes: 6
+            }
+        );
         let mut two = one[..13].to_vec();
         two.extend_from_slice(&[0xDA, 0x00, 0x02, 0x56, 0xFF, 0xD9]);
-        assert!(jpeg_has_multiple_scans(&two));
+        assert_eq!(jpeg_scans(&two).count, 2);
+    }
+
+    #[test]
+    fn skips_stray_bytes_before_a_marker_and_sees_a_scan_without_data() {
+        // SOI, three stray bytes, an SOS header, then the file ends.
+        let headers_only = [0xFF, 0xD8, 0x00, 0x13, 0x37, 0xFF, 0xDA, 0x00, 0x02];
+        assert_eq!(
+            jpeg_scans(&headers_only),
+            JpegScans {
+                count: 1,
+                first_data_bytes: 0
+            }
+        );
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! centre-crop and resize with Lanczos3 → flatten alpha → apply EXIF orientation → encode. Every failure is a [`Rejection`]:
 //! the input is bad, and trying again will not help.
 
+mod colour;
 mod decode;
 mod encode;
 mod format;
 mod headers;
+mod jpeg;
 mod limits;
 mod orientation;
 mod rejection;
@@ -66,36 +68,65 @@ pub struct Encoded {
 
 /// Turns an uploaded original into one output image.
 pub fn process(input: &[u8], spec: &OutputSpec, limits: &Limits) -> Result<Encoded, Rejection> {
+    process_all(input, std::slice::from_ref(spec), limits)?
+        .pop()
+        .ok_or_else(|| Rejection::Encode("no output was made".to_owned()))
+}
+
+/// Turns an uploaded original into every output of a kind, in the order of `specs`, from one decode: the decode
+/// shrinks on load only as far as the largest output allows, each output is resized from the smallest image
+/// already made that covers it (see [`resize::crop_to_fill_all`]).
+/// All of them are made, or the first rejection is returned.
+pub fn process_all(
+    input: &[u8],
+    specs: &[OutputSpec],
+    limits: &Limits,
+) -> Result<Vec<Encoded>, Rejection> {
     if input.is_empty() {
         return Err(Rejection::Empty);
     }
     let format = sniff(input).ok_or(Rejection::UnsupportedFormat)?;
     limits.check_format(format)?;
     let orientation = Orientation::read(input);
-    // The crop is taken before the orientation is applied, so ask for the output's size as stored in the file.
-    let (stored_width, stored_height) = if orientation.swaps_axes() {
-        (spec.height, spec.width)
-    } else {
-        (spec.width, spec.height)
-    };
-    let decoded = decode::decode(input, format, limits, (stored_width, stored_height))?;
+    // The crops are taken before the orientation is applied, so ask for each output's size as stored in the file.
+    let stored: Vec<(u32, u32)> = specs
+        .iter()
+        .map(|spec| {
+            if orientation.swaps_axes() {
+                (spec.height, spec.width)
+            } else {
+                (spec.width, spec.height)
+            }
+        })
+        .collect();
+    let decoded = decode::decode(input, format, limits, &stored)?;
     let source = SourceInfo {
         format,
         width: decoded.source_width,
         height: decoded.source_height,
         orientation,
     };
-    // Alpha is resized premultiplied and flattened afterwards, on 512×512 pixels instead of the full image.
-    let resized = resize::crop_to_fill(&decoded.pixels, stored_width, stored_height)?;
-    let oriented = orientation.apply(resized.flatten(spec.background));
-    let bytes = encode::encode(&oriented, spec)?;
-    Ok(Encoded {
-        bytes,
-        width: oriented.width,
-        height: oriented.height,
-        format: spec.format,
-        source,
-    })
+    // Alpha is resized premultiplied and flattened afterwards, on the output's pixels instead of the full image.
+    let resized = resize::crop_to_fill_all(&decoded.pixels, &stored)?;
+    drop(decoded);
+    let finish = |pixels: Pixels, spec: &OutputSpec| -> Result<Encoded, Rejection> {
+        let oriented = orientation.apply(pixels.flatten(spec.background));
+        let bytes = encode::encode(&oriented, spec)?;
+        Ok(Encoded {
+            bytes,
+            width: oriented.width,
+            height: oriented.height,
+            format: spec.format,
+            source,
+        })
+    };
+    // One after another: on 2 cores, threads per output cost 1.2 ms more CPU for a 1.4 MP source with 5 outputs
+    // and saved no wall time (the main output is most of the work); Lambda bills the wall time of < 1 vCPU anyway.
+    resized
+        .into_iter()
+        .zip(specs)
+        .map(|(pixels, spec)| finish(pixels, spec))
+        .collect()
 }
 
 /// Tightly packed 8-bit sRGB pixels, row by row.
@@ -107,7 +138,7 @@ pub(crate) struct Rgb {
 }
 
 /// Decoded pixels, with or without alpha.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Pixels {
     Rgb(Rgb),
     /// Straight (not premultiplied) alpha.
@@ -119,6 +150,13 @@ pub(crate) enum Pixels {
 }
 
 impl Pixels {
+    pub(crate) fn size(&self) -> (u32, u32) {
+        match self {
+            Pixels::Rgb(rgb) => (rgb.width, rgb.height),
+            Pixels::Rgba { width, height, .. } => (*width, *height),
+        }
+    }
+
     /// Composites RGBA onto an opaque background (JPEG has no alpha; WebP output keeps the same look).
     pub(crate) fn flatten(self, background: [u8; 3]) -> Rgb {
         match self {

@@ -21,6 +21,11 @@ pub enum Rejection {
         pixels: u64,
         limit: u64,
     },
+    #[error("the object's Content-Type {content_type:?} is not an allowed type for this image (allowed: {})", pipeline_contract::ImageType::join(&.allowed.to_vec()))]
+    ContentTypeNotAllowed {
+        content_type: String,
+        allowed: SourceFormats,
+    },
     #[error("{} is not an allowed format for this image (allowed: {})", .format.name(), pipeline_contract::ImageType::join(&.allowed.to_vec()))]
     FormatNotAllowed {
         format: SourceFormat,
@@ -43,6 +48,7 @@ impl Rejection {
             Rejection::UnsupportedFormat => "unsupported-format",
             Rejection::DimensionTooLarge { .. } => "dimension-too-large",
             Rejection::TooManyPixels { .. } => "too-many-pixels",
+            Rejection::ContentTypeNotAllowed { .. } => "type-not-allowed",
             Rejection::FormatNotAllowed { .. } => "format-not-allowed",
             Rejection::OverMemoryBudget { .. } => "over-memory-budget",
             Rejection::Corrupt(_) => "corrupt",
