@@ -73,10 +73,10 @@ lambdas: setup build-tools ## Build every Lambda zip into target/lambda/<name>/b
 	  $$(for c in lambdas/*/Cargo.toml; do echo -n "-p $$(basename $$(dirname $$c)) "; done)
 	@ls -l $(TARGET_DIR)/lambda/*/bootstrap.zip
 
-bench: setup node-tools build-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM
+bench: setup node-tools build-tools ## Resize benchmark beside sharp on CORPUS (default ../shared/corpus): time, memory, bytes, SSIM, decode-once, stages, cost (memory from envs/$(ENV))
 	@test -d "$(CORPUS)" || { echo "no corpus at $(CORPUS): set CORPUS=dir (../shared/corpus/make_corpus.py rebuilds it)" >&2; exit 1; }
 	cargo build --release --locked -p avatar-resize --bin avatar-resize-local
-	$(VENV)/bin/python lambdas/avatar-resize/bench/compare.py --repeat 15 \
+	$(VENV)/bin/python lambdas/avatar-resize/bench/compare.py --repeat 15 --config envs/$(ENV)/config.toml \
 	  --ours $(TARGET_DIR)/release/avatar-resize-local --sharp lambdas/avatar-resize/bench/sharp_resize.mjs "$(CORPUS)"
 
 fuzz: build-tools ## Fuzz the resize pipeline for FUZZ_SECONDS (default 300); needs `cargo install cargo-fuzz`

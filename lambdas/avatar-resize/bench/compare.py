@@ -6,7 +6,13 @@ fresh process doing one resize, output bytes, and the luma SSIM of each output a
 Then, per image, our time for a kind with the most outputs the contract allows (the main size plus --also sizes,
 all from one decode) beside our time for its one main output: the cost of every further output.
 
-usage: python compare.py --ours BIN --sharp SCRIPT [--repeat N] [--size N] [--also WxH ...] CORPUS_DIR
+Then where our time goes (CPU per stage: decode with its ICC conversion, resize, flatten/orient, encode) beside
+the decode alone, which for a JPEG is libjpeg-turbo's scaled decode: the floor the rest of the pipeline sits on.
+Last, what a million avatars cost on Lambda arm64 (a model, stated with the table) for ours at the configured and
+other memory sizes, beside sharp's function at 128 MB and 1024 MB.
+
+usage: python compare.py --ours BIN --sharp SCRIPT [--repeat N] [--size N] [--also WxH ...] [--config TOML]
+       CORPUS_DIR
 """
 
 import argparse
@@ -16,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +88,7 @@ def main():
         default=None,
         help="a further output of the multi-output kind, WxH (repeatable; default: 4 smaller squares, 5 in all)",
     )
+    parser.add_argument("--config", help="an environment's config.toml: its [lambda.avatar_resize] memory_mb (default 1024)")
     parser.add_argument("corpus")
     args = parser.parse_args()
     also = args.also or [f"{n}x{n}" for n in (args.size * 3 // 4, args.size // 2, args.size // 4, args.size // 8)]
@@ -103,7 +111,10 @@ def main():
             row = {"file": path.name}
             for name, cmd in tools.items():
                 out = Path(tmp) / f"{name}-{path.stem}.jpg"
-                times = run(cmd(path, out, ["--repeat", str(args.repeat)]))["cpu_ms"][1:]
+                timed = run(cmd(path, out, ["--repeat", str(args.repeat)]))
+                times = timed["cpu_ms"][1:]
+                if name == "ours":
+                    row["stages"] = {stage: statistics.median(ms[1:]) for stage, ms in timed["stages_ms"].items()}
                 # Peak memory of a fresh process doing one resize, as one Lambda invocation would.
                 rss = run(cmd(path, out, []))["peak_rss_kb"] / 1024
                 with Image.open(out) as result:
@@ -149,9 +160,73 @@ def main():
         )
     worst_multi = max(r["multi_ms"] / r["ours"]["ms"] for r in rows)
     print(f"{1 + len(also)} outputs ({args.size}x{args.size}, {', '.join(also)}) from one decode / 1 output: worst {worst_multi:.2f}")
+    print()
+    print("| file | ours ms | decode ms (floor) | resize ms | flatten+orient ms | encode ms | ours / decode |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        st = r["stages"]
+        print(
+            f"| {r['file']} | {r['ours']['ms']:.1f} | {st['decode']:.1f} | {st['resize']:.1f} | {st['finish']:.1f} "
+            f"| {st['encode']:.1f} | {r['ours']['ms'] / st['decode']:.2f} |"
+        )
+    jpegs = [r for r in rows if r["file"].lower().endswith((".jpg", ".jpeg"))]
+    if jpegs:
+        worst = max(jpegs, key=lambda r: r["ours"]["ms"] / r["stages"]["decode"])
+        print(
+            f"JPEG: ours / libjpeg-turbo's scaled decode: worst {worst['ours']['ms'] / worst['stages']['decode']:.2f} "
+            f"({worst['file']}); PNG and WebP: the decode column is the whole-image decode, not a floor"
+        )
+    configured_mb = 1024
+    if args.config:
+        with open(args.config, "rb") as file:
+            configured_mb = tomllib.load(file).get("lambda", {}).get("avatar_resize", {}).get("memory_mb", 1024)
+    print_costs(rows, configured_mb)
     worst_ssim = min(r["ours"]["ssim"] - r["sharp"]["ssim"] for r in rows)
     worst_bytes = max(r["ours"]["bytes"] / r["sharp"]["bytes"] for r in rows)
     print(f"SSIM ours - sharp: worst {worst_ssim:+.4f}; bytes ours/sharp: worst {worst_bytes:.2f}")
+
+
+# Lambda list prices, us-east-1, arm64, first tier: per GB-second of duration and per request. Published at the
+# arm64 launch (2021-09) and unchanged as far as known on 2026-12-05; not re-checked here (check before quoting).
+ARM64_GB_SECOND_USD = 0.0000133334
+REQUEST_USD = 0.20 / 1_000_000
+# Lambda gives a function CPU in proportion to its memory: one full vCPU at 1769 MB.
+FULL_VCPU_MB = 1769
+
+
+def cost_per_million(cpu_ms, memory_mb):
+    """Model: the pipeline's CPU time measured here, stretched by the CPU share of `memory_mb` (one thread cannot
+    use more than one vCPU), billed per started millisecond. S3 reads and writes add the same wall time to both
+    sides and are left out; a Graviton core is taken as fast as this machine's."""
+    share = min(1.0, memory_mb / FULL_VCPU_MB)
+    duration_ms = math.ceil(cpu_ms / share)
+    return duration_ms, 1_000_000 * (duration_ms / 1000 * memory_mb / 1024 * ARM64_GB_SECOND_USD + REQUEST_USD)
+
+
+def print_costs(rows, configured_mb):
+    ours = statistics.mean(r["ours"]["ms"] for r in rows)
+    sharp = statistics.mean(r["sharp"]["ms"] for r in rows)
+    sharp_rss = max(r["sharp"]["rss"] for r in rows)
+    print()
+    print(f"Cost per million avatars, Lambda arm64 (mean CPU over the corpus: ours {ours:.1f} ms, sharp {sharp:.1f} ms)")
+    print("| function | memory MB | CPU share | modelled duration ms | USD per million |")
+    print("|---|---:|---:|---:|---:|")
+    configs = [("ours", ours, mb) for mb in sorted({512, configured_mb, 1024, FULL_VCPU_MB})]
+    configs += [("sharp (Node)", sharp, 128), ("sharp (Node)", sharp, 1024)]
+    for name, cpu_ms, memory_mb in configs:
+        duration_ms, usd = cost_per_million(cpu_ms, memory_mb)
+        note = " (configured)" if name == "ours" and memory_mb == configured_mb else ""
+        if name == "ours" and memory_mb < 739:
+            note += " (needs avatar.max_pixels lowered: the default 50 MP needs 739 MB)"
+        fits = "" if name == "ours" or sharp_rss < memory_mb else f" (peak RSS {sharp_rss:.0f} MB does not fit)"
+        print(
+            f"| {name}{note}{fits} | {memory_mb} | {min(1.0, memory_mb / FULL_VCPU_MB):.2f} | {duration_ms} "
+            f"| {usd:.2f} |"
+        )
+    print(
+        f"Prices: ${ARM64_GB_SECOND_USD:.10f}/GB-s, ${REQUEST_USD * 1e6:.2f} per million requests (us-east-1, arm64, "
+        "as known on 2026-12-05). Model: duration = CPU / min(1, MB/1769), billed per ms; S3 I/O left out (same for both)."
+    )
 
 
 if __name__ == "__main__":

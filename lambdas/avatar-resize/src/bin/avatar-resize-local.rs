@@ -2,7 +2,8 @@
 //! `avatar-resize-local [--size N] [--quality Q] [--format jpeg|webp] INPUT OUTPUT`.
 //!
 //! With `--repeat N --stats` it runs the pipeline N times on the bytes in memory and prints one JSON line with the
-//! process CPU time of each run (so any thread a library starts is counted) and the process's peak RSS.
+//! process CPU time of each run (so any thread a library starts is counted), the CPU time of each stage of each
+//! run (decode, resize, finish, encode) and the process's peak RSS.
 //! `--memory-mb M` applies the function's memory budget (as Lambda's `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` does);
 //! `--allow jpeg,png` the kind's allowed source formats; `--also WxH` (repeatable) adds outputs to the kind, made
 //! from the same decode as the first (only the first is written to OUTPUT), as a kind with several outputs is.
@@ -104,16 +105,36 @@ fn main() -> ExitCode {
         }
     };
     let mut cpu_ms = Vec::with_capacity(args.repeat as usize);
+    let mut stages = Vec::with_capacity(args.repeat as usize);
     let mut result = None;
     for _ in 0..args.repeat {
         let start = cpu_time::ProcessTime::now();
-        result = Some(imaging::process_all(&input, &specs, &limits));
+        let mut times = imaging::StageTimes::default();
+        result = Some(imaging::process_all_timed(
+            &input, &specs, &limits, &mut times,
+        ));
         cpu_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        stages.push(times);
     }
     let stats = || {
-        let list: Vec<String> = cpu_ms.iter().map(|ms| format!("{ms:.3}")).collect();
+        let ms = |values: &mut dyn Iterator<Item = f64>| {
+            values
+                .map(|v| format!("{v:.3}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let stage = |pick: fn(&imaging::StageTimes) -> std::time::Duration| {
+            ms(&mut stages.iter().map(|t| pick(t).as_secs_f64() * 1000.0))
+        };
         let peak = peak_rss_kb().map_or("null".to_owned(), |kb| kb.to_string());
-        format!("\"cpu_ms\":[{}],\"peak_rss_kb\":{peak}", list.join(","))
+        format!(
+            "\"cpu_ms\":[{}],\"stages_ms\":{{\"decode\":[{}],\"resize\":[{}],\"finish\":[{}],\"encode\":[{}]}},\"peak_rss_kb\":{peak}",
+            ms(&mut cpu_ms.iter().copied()),
+            stage(|t| t.decode),
+            stage(|t| t.resize),
+            stage(|t| t.finish),
+            stage(|t| t.encode),
+        )
     };
     let encoded = match result {
         Some(Ok(mut all)) if !all.is_empty() => all.swap_remove(0),
