@@ -17,7 +17,7 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/tools/terraform.rc
 endif
 endif
 
-.PHONY: help setup node-tools build-tools chromium demo demo-check token generate check-generated module-docs validate lambdas bench fuzz plan bootstrap db-url migrate destroy apply test test-rust test-terraform checkov fmt lint
+.PHONY: help setup node-tools build-tools chromium demo demo-check load token generate check-generated module-docs validate lambdas bench fuzz plan bootstrap db-url migrate destroy apply test test-rust test-terraform checkov fmt lint
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -46,6 +46,9 @@ demo: setup node-tools build-tools ## The whole pipeline locally (moto, s3rver, 
 
 demo-check: setup node-tools build-tools ## The demo's stack through one scripted upload, then exit (non-zero if the avatar does not appear)
 	cargo run --quiet --locked -p local-cloud -- demo --check
+
+load: setup node-tools build-tools ## USERS (default 200) upload at once in the local cloud, every 4th twice in a row: uploads/s, p50/p99 upload → visible, no loss, no stale avatar
+	cargo run --quiet --locked -p local-cloud -- load --users $(or $(USERS),200)
 
 token: build-tools ## Print a Cognito-shaped access token from the local issuer: make token SUB=<uuid> [SHAPE=id]
 	@test -n "$(SUB)" || { echo "usage: make token SUB=<uuid> [SHAPE=access|id]" >&2; exit 2; }

@@ -13,6 +13,7 @@
 //! - [`cdn`]: a local stand-in for CloudFront that serves the assets bucket.
 //! - [`page`]: the profile page (`web/`) on the config's first allowed origin.
 //! - [`stack`]: starts all of the above and stops it on drop.
+//! - [`load`]: many users uploading at once through all of it (`make load`).
 
 pub mod api;
 pub mod cdn;
@@ -20,6 +21,7 @@ pub mod client;
 pub mod database;
 pub mod http;
 pub mod issuer;
+pub mod load;
 pub mod notifier;
 pub mod page;
 pub mod s3;

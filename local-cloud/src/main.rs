@@ -1,5 +1,5 @@
 //! `local-cloud demo`: the whole pipeline on this machine until Ctrl-C; `demo --check`: the same, through one
-//! scripted upload, then exit; `local-cloud token --sub <id> [--id]`: an access (or ID) token from the local issuer.
+//! scripted upload, then exit; `local-cloud load --users N`: N users uploading at once, with figures; `local-cloud token --sub <id> [--id]`: an access (or ID) token from the local issuer.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,6 +29,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Start everything, then have USERS users upload at once (every TWICE_EVERY-th twice in a row); print
+    /// uploads/s and upload → visible percentiles; fail if any user's last upload is lost or replaced by an older.
+    Load {
+        #[arg(long, default_value_t = 200)]
+        users: usize,
+        #[arg(long, default_value_t = 4)]
+        twice_every: usize,
+    },
     /// Print a token from the local development issuer: a Cognito-shaped access token (what the reference
     /// frontend sends), or with `--id` an ID token (which the API's functions refuse).
     Token {
@@ -51,6 +59,7 @@ fn main() -> ExitCode {
         .init();
     let result = match Args::parse().command {
         Command::Demo { check } => demo(check),
+        Command::Load { users, twice_every } => load(users, twice_every),
         Command::Token {
             sub,
             ttl_seconds,
@@ -104,6 +113,27 @@ fn demo(check: bool) -> anyhow::Result<()> {
     println!("Running; press Ctrl-C to stop everything.");
     stack.block_on(shutdown_signal());
     println!("Stopping.");
+    Ok(())
+}
+
+fn load(users: usize, twice_every: usize) -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::default())?;
+    let report = local_cloud::load::run(
+        &stack,
+        &local_cloud::load::LoadOptions {
+            users,
+            twice_every,
+            timeout: Duration::from_secs(120),
+            settle: Duration::from_secs(3),
+        },
+    )?;
+    println!("{report}");
+    anyhow::ensure!(
+        report.lost.is_empty() && report.stale.is_empty(),
+        "lost: {:?}; stale: {:?}",
+        report.lost,
+        report.stale
+    );
     Ok(())
 }
 

@@ -330,4 +330,26 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         200,
         "as signed"
     );
+
+    // Issue 19 item 6, small: users uploading at once, every third twice in a row, each ends with the avatar of
+    // their last upload and none goes back to an earlier one (`make load` runs it with 200 users and prints the
+    // figures).
+    let report = local_cloud::load::run(
+        &stack,
+        &local_cloud::load::LoadOptions {
+            users: 24,
+            twice_every: 3,
+            timeout: Duration::from_secs(60),
+            settle: Duration::from_secs(2),
+        },
+    )
+    .unwrap();
+    eprintln!("{report}");
+    assert_eq!(report.uploads, 32);
+    assert!(
+        report.lost.is_empty() && report.stale.is_empty(),
+        "{report}\nlost: {:?}\nstale: {:?}",
+        report.lost,
+        report.stale
+    );
 }
