@@ -2,7 +2,7 @@
 //!
 //! - [`migrations`]: ordered, reversible SQL migrations and the migrator (`profile-migrate`).
 //! - [`baseline`]: adopting the reference app's existing `users` table instead of failing on it.
-//! - [`profile`]: the update body and its rules.
+//! - [`profile`]: the update body and its rules; [`glyphs`]: which characters of a name a reader can see.
 //! - [`database`]: the URL (env or SSM) and one connection per execution environment.
 //! - [`tls`]: the URL's `sslmode` and trusted roots (verify-full against the Amazon RDS CA bundle by default).
 //! - [`handler`]: claims → query → JSON.
@@ -11,6 +11,7 @@
 
 pub mod baseline;
 pub mod database;
+pub mod glyphs;
 pub mod handler;
 pub mod migrations;
 pub mod profile;

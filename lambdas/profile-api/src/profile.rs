@@ -55,11 +55,24 @@ impl UpdateRequest {
                 "no control characters (tabs, line breaks, …)".to_owned(),
             ));
         }
-        if display_name.chars().any(is_invisible) {
+        let hidden = crate::glyphs::hidden(display_name);
+        if !hidden.is_empty() {
+            let listed: Vec<String> = hidden
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
             problems.push(problem(
                 "display_name",
                 "display_name_invisible_characters",
-                INVISIBLE_MESSAGE.to_owned(),
+                format!("{NAME_INVISIBLE_MESSAGE}; found {}", listed.join(", ")),
+            ));
+        }
+        if name_chars > 0 && !display_name.chars().any(crate::glyphs::shows) {
+            problems.push(problem(
+                "display_name",
+                "display_name_not_visible",
+                "at least one visible character (a letter, digit, punctuation mark or symbol)"
+                    .to_owned(),
             ));
         }
 
@@ -99,11 +112,16 @@ impl UpdateRequest {
     }
 }
 
+const NAME_INVISIBLE_MESSAGE: &str =
+    "no characters that show as nothing: format characters (bidi overrides, zero-width spaces, a joiner that joins \
+     nothing, tags outside a flag), line or paragraph separators, private-use or unassigned code points, Hangul \
+     fillers or the blank braille pattern";
+
 const INVISIBLE_MESSAGE: &str =
     "no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and no \
      zero-width spaces (U+200B, U+2060, U+FEFF)";
 
-/// Characters that change how the text around them is shown without being seen: bidi overrides and isolates
+/// In a bio: characters that change how the text around them is shown without being seen: bidi overrides and isolates
 /// reorder a name (another user's name, or `gnp.exe` shown as `exe.png`), zero-width spaces make two equal-looking
 /// names differ. ZWJ (U+200D) and ZWNJ (U+200C) are kept: emoji sequences and Persian or Indic spelling need them.
 fn is_invisible(c: char) -> bool {
@@ -187,6 +205,57 @@ mod tests {
             codes(Some("👩\u{200D}💻 Ada"), Some("می\u{200C}خواهم")),
             Vec::<&str>::new()
         );
+    }
+
+    /// Issue 28 item 6: names that look blank, or hide characters, are refused; each kind tested.
+    #[test]
+    fn a_display_name_needs_a_visible_character_and_hides_nothing() {
+        for name in [
+            "\u{3164}",           // Hangul filler alone
+            "\u{115F}\u{3164}",   // two fillers
+            "\u{2800}",           // the blank braille pattern
+            "\u{180E}",           // Mongolian vowel separator
+            "\u{E0041}\u{E0042}", // tag characters
+            "\u{200D}",           // a lone joiner
+        ] {
+            assert_eq!(
+                codes(Some(name), None),
+                [
+                    "display_name_invisible_characters",
+                    "display_name_not_visible"
+                ],
+                "{name:?}"
+            );
+        }
+        // Only combining marks: nothing hidden, nothing visible either.
+        assert_eq!(
+            codes(Some("\u{0301}\u{0301}"), None),
+            ["display_name_not_visible"]
+        );
+        for name in [
+            "Ada\u{2029}Lovelace",
+            "Ada\u{F8FF}",
+            "Ada\u{0378}",
+            "Ada\u{2800}",
+        ] {
+            assert_eq!(
+                codes(Some(name), None),
+                ["display_name_invisible_characters"],
+                "{name:?}"
+            );
+        }
+        let problems = UpdateRequest {
+            display_name: Some("Ada\u{3164}".into()),
+            bio: None,
+        }
+        .validate()
+        .unwrap_err();
+        assert!(
+            problems[0].message.ends_with("found U+3164"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(codes(Some("👩\u{200D}💻 Ada"), None), Vec::<&str>::new());
     }
 
     #[test]
