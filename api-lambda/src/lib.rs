@@ -1,5 +1,7 @@
 //! What every function behind the HTTP API (upload-url, profile-api) does the same way, in one place:
 //!
+//! - [`from_own_api`]: whether the event came through the stack's own HTTP API in its own account (else answer
+//!   [`foreign_api`], 403);
 //! - [`verified_user`]: the `sub` the JWT authorizer verified, under the contract's rules (a usable `sub`, an
 //!   access token), or `None` (answer 401);
 //! - [`body_bytes`]: the request body, base64-decoded when API Gateway encoded it;
@@ -11,7 +13,36 @@ use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::http::{HeaderMap, HeaderValue};
 use base64::Engine;
+use pipeline_contract::settings::ApiCaller;
 use serde::Serialize;
+
+/// Whether the event's `requestContext` names `caller`'s account and HTTP API: a Lambda permission without a
+/// source ARN would let another account's API (with a JWT authorizer it controls) choose the `sub`. A refusal is
+/// logged with both ids.
+pub fn from_own_api(request: &ApiGatewayV2httpRequest, caller: &ApiCaller) -> bool {
+    let context = &request.request_context;
+    let (account_id, api_id) = (context.account_id.as_deref(), context.apiid.as_deref());
+    let allowed = caller.allows(account_id, api_id);
+    if !allowed {
+        tracing::warn!(
+            account_id,
+            api_id,
+            expected_account_id = caller.account_id,
+            expected_api_id = caller.api_id,
+            "event from another account or API refused"
+        );
+    }
+    allowed
+}
+
+/// The answer to an event [`from_own_api`] refused.
+pub fn foreign_api() -> ApiGatewayV2httpResponse {
+    error(
+        403,
+        "foreign_api",
+        "this function answers only its own HTTP API",
+    )
+}
 
 /// The user the JWT authorizer verified, by the contract's rules; a refusal is logged with its reason.
 pub fn verified_user(request: &ApiGatewayV2httpRequest) -> Option<&str> {

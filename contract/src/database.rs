@@ -17,6 +17,30 @@ pub enum SslMode {
     VerifyFull,
 }
 
+/// What a stage lets a database URL ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsPolicy {
+    /// A local stage, the database on the same machine: `sslmode=disable` is honoured.
+    Local,
+    /// TLS always; `require` (encrypted, certificate unchecked) is accepted.
+    Development,
+    /// TLS with a checked certificate: `verify-full` (the default), `verify-ca`, or `require` with `sslrootcert=`
+    /// (libpq then checks the chain). Plain `require` lets anyone on the path pose as the database.
+    Production,
+}
+
+impl TlsPolicy {
+    /// From a stage name as the config and the settings spell it (`local`, `development`, `production`); unset or
+    /// any other name is [`TlsPolicy::Development`].
+    pub fn of_stage(stage: Option<&str>) -> Self {
+        match stage {
+            Some("local") => TlsPolicy::Local,
+            Some("production") => TlsPolicy::Production,
+            _ => TlsPolicy::Development,
+        }
+    }
+}
+
 /// Why a URL's `sslmode` is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SslModeError {
@@ -30,6 +54,11 @@ pub enum SslModeError {
          (use verify-full, the default)"
     )]
     PlaintextRefused,
+    #[error(
+        "sslmode=require encrypts but checks no certificate, so anyone on the path can pose as the database; it is \
+         refused for a production stage (use verify-full, the default, or add sslrootcert=)"
+    )]
+    UnverifiedRefused,
 }
 
 impl SslMode {
@@ -43,19 +72,22 @@ impl SslMode {
     }
 
     /// The mode a URL's `sslmode` (decoded; `None` when absent) asks for. `has_root_file`: the URL has
-    /// `sslrootcert=`; `local_stage`: plain text may be honoured.
+    /// `sslrootcert=`; `policy`: what the stage allows.
     pub fn from_url_value(
         value: Option<&str>,
         has_root_file: bool,
-        local_stage: bool,
+        policy: TlsPolicy,
     ) -> Result<Self, SslModeError> {
         match value {
             None | Some("verify-full") => Ok(SslMode::VerifyFull),
             Some("verify-ca") => Ok(SslMode::VerifyCa),
             // libpq: "if a root CA file exists, sslmode=require behaves like verify-ca".
             Some("require") if has_root_file => Ok(SslMode::VerifyCa),
+            Some("require") if policy == TlsPolicy::Production => {
+                Err(SslModeError::UnverifiedRefused)
+            }
             Some("require") => Ok(SslMode::Require),
-            Some("disable") if local_stage => Ok(SslMode::Disable),
+            Some("disable") if policy == TlsPolicy::Local => Ok(SslMode::Disable),
             Some("disable") => Err(SslModeError::PlaintextRefused),
             Some(other) => Err(SslModeError::Unknown(other.to_owned())),
         }
@@ -64,7 +96,7 @@ impl SslMode {
 
 impl SslMode {
     /// The mode a whole `postgres://` URL asks for (its `sslmode=` and whether it has `sslrootcert=`).
-    pub fn of_url(url: &str, local_stage: bool) -> Result<Self, SslModeError> {
+    pub fn of_url(url: &str, policy: TlsPolicy) -> Result<Self, SslModeError> {
         let query = url.split_once('?').map_or("", |(_, q)| q);
         let mut mode = None;
         let mut has_root_file = false;
@@ -76,7 +108,7 @@ impl SslMode {
                 _ => {}
             }
         }
-        Self::from_url_value(mode.as_deref(), has_root_file, local_stage)
+        Self::from_url_value(mode.as_deref(), has_root_file, policy)
     }
 }
 
@@ -139,7 +171,14 @@ mod tests {
 
     #[test]
     fn the_modes_are_read_as_libpq_reads_them() {
-        let mode = |v, root, local| SslMode::from_url_value(v, root, local);
+        let mode = |v, root, local: bool| {
+            let policy = if local {
+                TlsPolicy::Local
+            } else {
+                TlsPolicy::Development
+            };
+            SslMode::from_url_value(v, root, policy)
+        };
         assert_eq!(mode(None, false, false), Ok(SslMode::VerifyFull));
         assert_eq!(mode(None, false, true), Ok(SslMode::VerifyFull));
         assert_eq!(mode(Some("verify-ca"), false, false), Ok(SslMode::VerifyCa));
@@ -153,16 +192,19 @@ mod tests {
         assert_eq!(
             SslMode::of_url(
                 "postgres://u@h/db?sslmode=require&sslrootcert=%2Fca.pem",
-                false
+                TlsPolicy::Production
             ),
             Ok(SslMode::VerifyCa)
         );
         assert_eq!(
-            SslMode::of_url("postgres://u@h/db?sslmode=verify%2Dca", false),
+            SslMode::of_url(
+                "postgres://u@h/db?sslmode=verify%2Dca",
+                TlsPolicy::Production
+            ),
             Ok(SslMode::VerifyCa)
         );
         assert_eq!(
-            SslMode::of_url("postgres://u@h/db?sslmode=disable", false),
+            SslMode::of_url("postgres://u@h/db?sslmode=disable", TlsPolicy::Development),
             Err(SslModeError::PlaintextRefused)
         );
         assert_eq!(
@@ -177,5 +219,27 @@ mod tests {
                 "{err}"
             );
         }
+        // Issue 28 item 6: production refuses an unchecked certificate, and says what to use instead.
+        assert_eq!(
+            SslMode::of_url("postgres://u@h/db?sslmode=require", TlsPolicy::Production),
+            Err(SslModeError::UnverifiedRefused)
+        );
+        assert_eq!(
+            SslMode::of_url("postgres://u@h/db?sslmode=require", TlsPolicy::Development),
+            Ok(SslMode::Require)
+        );
+        assert_eq!(
+            SslMode::of_url("postgres://u@h/db", TlsPolicy::Production),
+            Ok(SslMode::VerifyFull)
+        );
+        assert!(SslModeError::UnverifiedRefused
+            .to_string()
+            .contains("verify-full"));
+        assert_eq!(
+            TlsPolicy::of_stage(Some("production")),
+            TlsPolicy::Production
+        );
+        assert_eq!(TlsPolicy::of_stage(Some("local")), TlsPolicy::Local);
+        assert_eq!(TlsPolicy::of_stage(None), TlsPolicy::Development);
     }
 }

@@ -104,6 +104,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "210987654321"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -247,6 +251,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "210987654321"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -291,6 +299,10 @@ locals {
     database_url_parameter  = "/cruddur/dev/profile-database-url"
     stage                   = "development"
     connect_timeout_seconds = 5
+    caller = {
+      account_id = "210987654321"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 

@@ -103,6 +103,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "123456789012"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -244,6 +248,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "123456789012"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -287,6 +295,10 @@ locals {
     database_url_parameter  = "/cruddur/local/profile-database-url"
     stage                   = "local"
     connect_timeout_seconds = 5
+    caller = {
+      account_id = "123456789012"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 

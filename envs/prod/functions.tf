@@ -107,6 +107,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "345678901234"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -256,6 +260,10 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    caller = {
+      account_id = "345678901234"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 
@@ -303,6 +311,10 @@ locals {
     database_url_parameter  = "/cruddur/prod/profile-database-url"
     stage                   = "production"
     connect_timeout_seconds = 5
+    caller = {
+      account_id = "345678901234"
+      api_id     = module.http_api.apigatewayv2_api_id
+    }
   }
 }
 

@@ -330,8 +330,9 @@ fn database_url_from_stdin(config: &Config, whose: &str) -> Result<String, Failu
              (e.g. postgres://user:password@host:5432/cruddur?sslmode=verify-full)"
         )));
     }
-    let local = config.environment.stage == generator::config::Stage::Local;
-    pipeline_contract::database::SslMode::of_url(&url, local)
+    let policy =
+        pipeline_contract::database::TlsPolicy::of_stage(Some(config.environment.stage.as_str()));
+    pipeline_contract::database::SslMode::of_url(&url, policy)
         .map_err(|e| Failure::Runtime(format!("{whose}: {e}")))?;
     Ok(url)
 }

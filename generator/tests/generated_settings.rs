@@ -31,6 +31,10 @@ fn module_outputs() -> Value {
             "upload_quota",
             BTreeMap::from([("table_name", "cruddur-env-upload-quota")]),
         ),
+        (
+            "http_api",
+            BTreeMap::from([("apigatewayv2_api_id", "a1b2c3d4e5")]),
+        ),
     ]);
     hcl::to_value(outputs).expect("placeholders are HCL values")
 }

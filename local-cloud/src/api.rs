@@ -9,6 +9,7 @@
 //! 4. The request becomes an API Gateway v2 event (payload format 2.0) with the verified claims, the handler's
 //!    response becomes the HTTP response, and allowed origins get `Access-Control-Allow-Origin`.
 
+use pipeline_contract::settings::ApiCaller;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -36,7 +37,8 @@ pub struct LocalApi {
     /// Upload module → its handler (one per image kind).
     pub uploads: BTreeMap<String, UploadUrl>,
     pub profile: ProfileApi,
-    pub account_id: String,
+    /// The account and API id every event carries.
+    pub caller: ApiCaller,
     requests: AtomicU64,
 }
 
@@ -47,7 +49,7 @@ impl LocalApi {
         routes: BTreeMap<String, String>,
         uploads: BTreeMap<String, UploadUrl>,
         profile: ProfileApi,
-        account_id: String,
+        caller: ApiCaller,
     ) -> Self {
         Self {
             cors,
@@ -55,7 +57,7 @@ impl LocalApi {
             routes,
             uploads,
             profile,
-            account_id,
+            caller,
             requests: AtomicU64::new(0),
         }
     }
@@ -213,8 +215,8 @@ impl LocalApi {
             "rawQueryString": parts.uri.query().unwrap_or(""),
             "headers": headers,
             "requestContext": {
-                "accountId": self.account_id,
-                "apiId": "local",
+                "accountId": self.caller.account_id,
+                "apiId": self.caller.api_id,
                 "authorizer": { "jwt": { "claims": claims, "scopes": null } },
                 "domainName": host,
                 "domainPrefix": "local",

@@ -6,7 +6,7 @@ use profile_api::migrations::Migrator;
 
 /// As profile-api connects: the local Postgres is TLS-only, and its URL says verify-full against its own CA.
 async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
-    profile_api::database::connect(url, profile_api::tls::Plaintext::Refused)
+    profile_api::database::connect(url, profile_api::tls::TlsPolicy::Development)
         .await
         .context("connecting to the local Postgres")
 }

@@ -205,11 +205,12 @@ impl Stack {
                     client: ssm,
                     parameter,
                 },
-                profile_api::tls::Plaintext::of(&profile),
+                profile_api::tls::TlsPolicy::of_stage(Some(&profile.stage)),
             )
             .with_connect_timeout(std::time::Duration::from_secs(
                 profile.connect_timeout_seconds.into(),
             )),
+            caller: Some(profile.caller.clone()),
         };
 
         let api = Arc::new(LocalApi::new(
@@ -218,7 +219,9 @@ impl Stack {
             generator::topology::routes(&config),
             uploads,
             profile_api,
-            config.environment.account_id.clone(),
+            // API Gateway names its account and API in every event; the functions check both against their
+            // settings, so the local API uses what the applied state gave them.
+            profile.caller.clone(),
         ));
         let cdn = Arc::new(LocalCdn {
             s3: s3.clone(),

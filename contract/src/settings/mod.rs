@@ -6,11 +6,14 @@
 //! - [`ResizerSettings`]: a kind's resizer (`avatar-resize`).
 //! - [`UploadUrlSettings`]: a kind's presigned-upload endpoint (`upload-url`).
 //! - [`ProfileApiSettings`]: the profile endpoints (`profile-api`).
+//! - [`ApiCaller`]: in both API functions' settings, the account and HTTP API whose events they take.
 
+mod api_caller;
 mod profile_api;
 mod resizer;
 mod upload_url;
 
+pub use api_caller::ApiCaller;
 pub use profile_api::ProfileApiSettings;
 pub use resizer::{parse_hex_colour, OutputSettings, ResizerSettings};
 pub use upload_url::UploadUrlSettings;

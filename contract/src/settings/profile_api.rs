@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_range, check_set, FunctionSettings};
+use super::{check_range, check_set, ApiCaller, FunctionSettings};
 use crate::limits::DATABASE_CONNECT_TIMEOUT_SECONDS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +15,8 @@ pub struct ProfileApiSettings {
     pub stage: String,
     /// The most a new connection (TCP, TLS, startup) may take before the request answers 503.
     pub connect_timeout_seconds: u32,
+    /// The only account and HTTP API whose events the function takes.
+    pub caller: ApiCaller,
 }
 
 impl ProfileApiSettings {
@@ -27,6 +29,7 @@ impl ProfileApiSettings {
 impl FunctionSettings for ProfileApiSettings {
     fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        self.caller.problems(&mut problems);
         check_set(&mut problems, "stage", &self.stage);
         check_range(
             &mut problems,
@@ -52,11 +55,11 @@ mod tests {
 
     #[test]
     fn a_valid_document_round_trips_and_a_relative_parameter_is_refused() {
-        let json = r#"{"database_url_parameter":"/cruddur/dev/database-url","stage":"dev","connect_timeout_seconds":5}"#;
+        let json = r#"{"database_url_parameter":"/cruddur/dev/database-url","stage":"dev","connect_timeout_seconds":5,"caller":{"account_id":"210987654321","api_id":"a1b2c3d4e5"}}"#;
         let settings = parse::<ProfileApiSettings>(json).unwrap();
         assert!(!settings.is_local());
         let err = parse::<ProfileApiSettings>(
-            r#"{"database_url_parameter":"db","stage":"dev","connect_timeout_seconds":5}"#,
+            r#"{"database_url_parameter":"db","stage":"dev","connect_timeout_seconds":5,"caller":{"account_id":"210987654321","api_id":"a1b2c3d4e5"}}"#,
         )
         .unwrap_err();
         assert!(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_prefix, check_range, check_set, check_types, FunctionSettings};
+use super::{check_prefix, check_range, check_set, check_types, ApiCaller, FunctionSettings};
 use crate::limits::{self, MAX_UPLOADS_PER_USER_PER_HOUR};
 use crate::{ImageType, OutputFormat};
 
@@ -23,11 +23,14 @@ pub struct UploadUrlSettings {
     /// The DynamoDB table of per-user, per-hour counters.
     pub quota_table: String,
     pub uploads_per_user_per_hour: u32,
+    /// The only account and HTTP API whose events the function takes.
+    pub caller: ApiCaller,
 }
 
 impl FunctionSettings for UploadUrlSettings {
     fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        self.caller.problems(&mut problems);
         check_set(&mut problems, "uploads_bucket", &self.uploads_bucket);
         check_set(&mut problems, "quota_table", &self.quota_table);
         check_prefix(&mut problems, "originals_prefix", &self.originals_prefix);
@@ -77,6 +80,10 @@ mod tests {
             output_format: OutputFormat::Jpeg,
             quota_table: "cruddur-dev-upload-quota".to_owned(),
             uploads_per_user_per_hour: 30,
+            caller: ApiCaller {
+                account_id: "210987654321".to_owned(),
+                api_id: "a1b2c3d4e5".to_owned(),
+            },
         }
     }
 

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use profile_api::migrations::Migrator;
-use profile_api::tls::Plaintext;
+use profile_api::tls::TlsPolicy;
 
 use super::Failure;
 
@@ -49,14 +49,14 @@ pub struct MigrateArgs {
 pub(super) fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let config = super::load_config(&args.envs_dir, &args.env)?;
     let url = super::database_url_from_stdin(&config, "the owner's database URL")?;
-    let plaintext = Plaintext::from_stage(Some(config.environment.stage.as_str()));
+    let policy = TlsPolicy::of_stage(Some(config.environment.stage.as_str()));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     runtime.block_on(async {
         let failed = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
-        let mut client = profile_api::database::connect_via(&url, plaintext, args.via)
+        let mut client = profile_api::database::connect_via(&url, policy, args.via)
             .await
             .map_err(|e| failed(&e))?;
         let mut migrator = Migrator::embedded().map_err(|e| failed(&e))?;

@@ -7,7 +7,8 @@ use hcl::{Body, Expression};
 
 use super::{module_block, module_output};
 use pipeline_contract::settings::{
-    FunctionSettings, OutputSettings, ProfileApiSettings, ResizerSettings, UploadUrlSettings,
+    ApiCaller, FunctionSettings, OutputSettings, ProfileApiSettings, ResizerSettings,
+    UploadUrlSettings,
 };
 use pipeline_contract::OutputFormat;
 
@@ -128,6 +129,7 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         output_format: kind.main_output().map_or(OutputFormat::Jpeg, |o| o.format),
         quota_table: String::new(),
         uploads_per_user_per_hour: config.upload.uploads_per_user_per_hour,
+        caller: api_caller(config),
     };
     let env = settings_object(
         &settings,
@@ -137,6 +139,7 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
                 "quota_table",
                 module_output(names::UPLOAD_QUOTA, "table_name"),
             ),
+            ("caller", api_caller_expression(config)),
         ],
     );
     // Presigning signs with the function's own credentials, so the role needs the permission the URL grants.
@@ -213,8 +216,9 @@ fn profile_function(config: &Config) -> Vec<hcl::Block> {
                 // profile-api honours `sslmode=disable` only on a local stage.
                 stage: config.environment.stage.as_str().to_owned(),
                 connect_timeout_seconds: database.connect_timeout_seconds,
+                caller: api_caller(config),
             },
-            [],
+            [("caller", api_caller_expression(config))],
         ),
         profile_policy,
     );
@@ -384,6 +388,23 @@ fn statement(sid: &str, actions: &[&str], resources: Vec<Expression>) -> Express
 }
 
 /// `"${module.<bucket>.s3_bucket_arn}/<prefix>*"`: objects under one prefix of one bucket.
+/// The caller both API functions accept: this environment's account and its HTTP API (the id is the module's
+/// output, filled in by [`api_caller_expression`]; a Lambda permission without a source ARN would otherwise let
+/// a foreign API invoke them).
+fn api_caller(config: &Config) -> ApiCaller {
+    ApiCaller {
+        account_id: config.environment.account_id.clone(),
+        api_id: String::new(),
+    }
+}
+
+fn api_caller_expression(config: &Config) -> Expression {
+    object([
+        ("account_id", string(&config.environment.account_id)),
+        ("api_id", module_output(names::API, "apigatewayv2_api_id")),
+    ])
+}
+
 fn object_arn(bucket_module: &str, prefix: &str) -> Expression {
     template(&format!(
         "${{module.{bucket_module}.s3_bucket_arn}}/{prefix}*"

@@ -3,14 +3,14 @@
 //! The URL comes from `DATABASE_URL` (local runs, tests) or from the SSM SecureString named by the settings'
 //! `database_url_parameter` (AWS), read once per cold start, on first use; a failed read is retried by the next
 //! request. Errors name what failed, never the URL (it holds the password). How the connection is encrypted is
-//! the URL's `sslmode` ([`crate::tls`]); plain text only where [`Plaintext::AllowedLocally`].
+//! the URL's `sslmode` ([`crate::tls`]); plain text only where [`TlsPolicy::Local`].
 
 use std::time::Duration;
 
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, OnceCell};
 use tokio_postgres::{Client, NoTls};
 
-use crate::tls::{ConnectionSettings, Plaintext, SslMode, TlsError};
+use crate::tls::{ConnectionSettings, SslMode, TlsError, TlsPolicy};
 
 /// Where the URL comes from.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub enum DatabaseError {
 
 pub struct Database {
     source: UrlSource,
-    plaintext: Plaintext,
+    policy: TlsPolicy,
     connect_timeout: Duration,
     url: OnceCell<String>,
     client: Mutex<Option<Client>>,
@@ -48,10 +48,10 @@ pub struct Database {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Database {
-    pub fn new(source: UrlSource, plaintext: Plaintext) -> Self {
+    pub fn new(source: UrlSource, policy: TlsPolicy) -> Self {
         Self {
             source,
-            plaintext,
+            policy,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             url: OnceCell::new(),
             client: Mutex::new(None),
@@ -79,7 +79,7 @@ impl Database {
 
     async fn connect(&self) -> Result<Client, DatabaseError> {
         let url = self.url.get_or_try_init(|| self.read_url()).await?;
-        tokio::time::timeout(self.connect_timeout, connect(url, self.plaintext))
+        tokio::time::timeout(self.connect_timeout, connect(url, self.policy))
             .await
             .unwrap_or_else(|_| {
                 Err(DatabaseError::Connect(format!(
@@ -117,17 +117,17 @@ impl Database {
 }
 
 /// One connection to `url`, encrypted as its `sslmode` says (see [`crate::tls`]), driven on a spawned task.
-pub async fn connect(url: &str, plaintext: Plaintext) -> Result<Client, DatabaseError> {
-    connect_via(url, plaintext, None).await
+pub async fn connect(url: &str, policy: TlsPolicy) -> Result<Client, DatabaseError> {
+    connect_via(url, policy, None).await
 }
 
 /// [`connect`], reaching the server at `via` when given (see [`ConnectionSettings::via`]).
 pub async fn connect_via(
     url: &str,
-    plaintext: Plaintext,
+    policy: TlsPolicy,
     via: Option<std::net::SocketAddr>,
 ) -> Result<Client, DatabaseError> {
-    let mut settings = ConnectionSettings::parse(url, plaintext)?;
+    let mut settings = ConnectionSettings::parse(url, policy)?;
     if let Some(addr) = via {
         settings.via(addr)?;
     }

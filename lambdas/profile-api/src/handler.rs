@@ -5,6 +5,7 @@
 //! | status | error | when |
 //! |---|---|---|
 //! | 400 | `malformed_json` | the body is not a JSON object of the expected fields |
+//! | 403 | `foreign_api` | the event's `requestContext.accountId`/`apiId` are not this stack's (logged) |
 //! | 401 | `unauthorized` | no usable `sub` claim, or not an access token (`token_use` ≠ `access`) |
 //! | 404 | `user_not_found` | no row could be created for that `sub` (not expected: a first request creates it) |
 //! | 422 | `invalid_profile` | with `problems`: every broken rule (`display_name_blank`, `bio_too_long`, …) |
@@ -16,6 +17,7 @@ use serde_json::json;
 
 use api_lambda::{error, json};
 use pipeline_contract::routes::{is_profile_update, PROFILE_GET, PROFILE_UPDATE};
+use pipeline_contract::settings::ApiCaller;
 
 use crate::database::{Database, DatabaseError};
 use crate::profile::{ProfileUpdate, UpdateRequest};
@@ -25,6 +27,9 @@ pub const UPDATE_ROUTE: &str = PROFILE_UPDATE;
 
 pub struct ProfileApi {
     pub database: Database,
+    /// The only account and HTTP API whose events are taken; `None` only when run by hand without `SETTINGS`
+    /// (a local server on `DATABASE_URL`, behind no API Gateway).
+    pub caller: Option<ApiCaller>,
 }
 
 /// What both routes answer on success.
@@ -41,6 +46,11 @@ pub const NEW_USER_DISPLAY_NAME: &str = "New user";
 
 impl ProfileApi {
     pub async fn handle(&self, request: ApiGatewayV2httpRequest) -> ApiGatewayV2httpResponse {
+        if let Some(caller) = &self.caller {
+            if !api_lambda::from_own_api(&request, caller) {
+                return api_lambda::foreign_api();
+            }
+        }
         let Some(sub) = api_lambda::verified_user(&request).map(str::to_owned) else {
             return error(401, "unauthorized", "no verified user in the request");
         };

@@ -18,27 +18,36 @@ pub mod profile;
 pub mod tls;
 
 use database::{Database, UrlSource};
+use handler::ProfileApi;
 use pipeline_contract::settings::{self, ProfileApiSettings};
-use tls::Plaintext;
+use tls::TlsPolicy;
 
-/// The database the function talks to. In Lambda: the contract's [`ProfileApiSettings`] (`SETTINGS`) name the
-/// SSM parameter holding the URL and the stage. Run by hand outside Lambda, `DATABASE_URL` (and `STAGE=local`
-/// for a plain-text local server) take their place.
-pub async fn database_from_env() -> Result<Database, String> {
+/// The function as it starts. In Lambda: the contract's [`ProfileApiSettings`] (`SETTINGS`) name the SSM
+/// parameter holding the URL, the stage and the API whose events it takes. Run by hand outside Lambda,
+/// `DATABASE_URL` (and `STAGE=local` for a plain-text local server) take their place, with no API to check.
+pub async fn from_env() -> Result<ProfileApi, String> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        let plaintext = Plaintext::from_stage(std::env::var("STAGE").ok().as_deref());
-        return Ok(Database::new(UrlSource::Direct(url), plaintext));
+        let policy = TlsPolicy::of_stage(std::env::var("STAGE").ok().as_deref());
+        tracing::warn!("DATABASE_URL set: run by hand, requests are taken from any API");
+        return Ok(ProfileApi {
+            database: Database::new(UrlSource::Direct(url), policy),
+            caller: None,
+        });
     }
     let settings: ProfileApiSettings = settings::from_env().map_err(|err| err.to_string())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Ok(Database::new(
+    let database = Database::new(
         UrlSource::Ssm {
             client: aws_sdk_ssm::Client::new(&sdk),
             parameter: settings.database_url_parameter.clone(),
         },
-        Plaintext::of(&settings),
+        TlsPolicy::of_stage(Some(&settings.stage)),
     )
     .with_connect_timeout(std::time::Duration::from_secs(
         settings.connect_timeout_seconds.into(),
-    )))
+    ));
+    Ok(ProfileApi {
+        database,
+        caller: Some(settings.caller),
+    })
 }

@@ -9,8 +9,8 @@
 //! |---------------|-----------|---------------|-------------------|
 //! | `verify-full` (default) | yes | yes | yes |
 //! | `verify-ca`   | yes       | yes           | no                |
-//! | `require`     | yes       | only with `sslrootcert=` (as libpq) | no |
-//! | `disable`     | no: only where [`Plaintext::AllowedLocally`] | – | – |
+//! | `require`     | yes       | only with `sslrootcert=` (as libpq) | no; refused on a production stage without `sslrootcert=` ([`TlsPolicy::Production`]) |
+//! | `disable`     | no: only where [`TlsPolicy::Local`] | – | – |
 //!
 //! `prefer` and `allow` are refused: they fall back to plain text without saying so. tokio-postgres itself knows
 //! only disable/prefer/require, so the two TLS keys are taken out of the URL here and the rest goes to it.
@@ -27,38 +27,10 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio_postgres::config::SslMode as DriverSslMode;
 
-pub use pipeline_contract::database::{SslMode, SslModeError};
+pub use pipeline_contract::database::{SslMode, SslModeError, TlsPolicy};
 
 /// The Amazon RDS CA certificates, from `tools/node/rds-ca-bundle.mjs` (a test keeps the file equal to its output).
 pub const RDS_CA_BUNDLE: &str = include_str!("../certs/rds-ca-bundle.pem");
-
-/// Whether `sslmode=disable` may be honoured: only on a local stage, where the database is on the same machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plaintext {
-    Refused,
-    AllowedLocally,
-}
-
-impl Plaintext {
-    /// What the function's settings allow: plain text only on a local stage.
-    pub fn of(settings: &pipeline_contract::settings::ProfileApiSettings) -> Self {
-        if settings.is_local() {
-            Plaintext::AllowedLocally
-        } else {
-            Plaintext::Refused
-        }
-    }
-
-    /// From a `STAGE` given by hand (profile-migrate, a local run): allowed only when it is `local`; unset means
-    /// refused.
-    pub fn from_stage(stage: Option<&str>) -> Self {
-        if stage == Some("local") {
-            Plaintext::AllowedLocally
-        } else {
-            Plaintext::Refused
-        }
-    }
-}
 
 /// Where the trusted roots come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +71,7 @@ pub struct ConnectionSettings {
 }
 
 impl ConnectionSettings {
-    pub fn parse(url: &str, plaintext: Plaintext) -> Result<Self, TlsError> {
+    pub fn parse(url: &str, policy: TlsPolicy) -> Result<Self, TlsError> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(TlsError::NotAUrl);
         }
@@ -115,11 +87,7 @@ impl ConnectionSettings {
                 _ => rest.push(pair),
             }
         }
-        let mode = SslMode::from_url_value(
-            mode.as_deref(),
-            root_file.is_some(),
-            plaintext == Plaintext::AllowedLocally,
-        )?;
+        let mode = SslMode::from_url_value(mode.as_deref(), root_file.is_some(), policy)?;
         let driver_url = if rest.is_empty() {
             base.to_owned()
         } else {
@@ -315,7 +283,7 @@ mod tests {
     use super::*;
 
     fn parse(url: &str) -> Result<ConnectionSettings, TlsError> {
-        ConnectionSettings::parse(url, Plaintext::Refused)
+        ConnectionSettings::parse(url, TlsPolicy::Development)
     }
 
     #[test]
@@ -353,16 +321,40 @@ mod tests {
             parse(url),
             Err(TlsError::Mode(SslModeError::PlaintextRefused))
         ));
-        let local = ConnectionSettings::parse(url, Plaintext::AllowedLocally).unwrap();
+        let local = ConnectionSettings::parse(url, TlsPolicy::Local).unwrap();
         assert_eq!(local.mode, SslMode::Disable);
         assert_eq!(local.config.get_ssl_mode(), DriverSslMode::Disable);
         // No sslmode on a local stage is still verify-full.
-        let default = ConnectionSettings::parse("postgres://h/db", Plaintext::AllowedLocally);
+        let default = ConnectionSettings::parse("postgres://h/db", TlsPolicy::Local);
         assert_eq!(default.unwrap().mode, SslMode::VerifyFull);
-        assert_eq!(Plaintext::from_stage(None), Plaintext::Refused);
+        assert_eq!(TlsPolicy::of_stage(None), TlsPolicy::Development);
         assert_eq!(
-            Plaintext::from_stage(Some("production")),
-            Plaintext::Refused
+            TlsPolicy::of_stage(Some("production")),
+            TlsPolicy::Production
+        );
+    }
+
+    /// Issue 28 item 6: a production stage refuses `sslmode=require` unless `sslrootcert=` makes libpq (and this
+    /// function) check the chain.
+    #[test]
+    fn production_refuses_an_unchecked_certificate() {
+        let require = "postgres://h/db?sslmode=require";
+        assert!(matches!(
+            ConnectionSettings::parse(require, TlsPolicy::Production),
+            Err(TlsError::Mode(SslModeError::UnverifiedRefused))
+        ));
+        assert_eq!(
+            ConnectionSettings::parse(require, TlsPolicy::Development)
+                .unwrap()
+                .mode,
+            SslMode::Require
+        );
+        let with_roots = "postgres://h/db?sslmode=require&sslrootcert=%2Fca.pem";
+        assert_eq!(
+            ConnectionSettings::parse(with_roots, TlsPolicy::Production)
+                .unwrap()
+                .mode,
+            SslMode::VerifyCa
         );
     }
 

@@ -7,7 +7,7 @@ use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use profile_api::database::{Database, UrlSource};
 use profile_api::handler::{ProfileApi, GET_ROUTE};
 use profile_api::migrations::Migrator;
-use profile_api::tls::Plaintext;
+use profile_api::tls::TlsPolicy;
 use serde_json::json;
 
 mod common;
@@ -27,7 +27,7 @@ fn function_user_sql(password: &str) -> String {
 async fn issue_27_the_function_user_serves_the_routes_and_cannot_change_the_schema() {
     let pg = test_support::start_postgres();
     let owner_url = pg.url("postgres");
-    let mut owner = profile_api::database::connect(&owner_url, Plaintext::Refused)
+    let mut owner = profile_api::database::connect(&owner_url, TlsPolicy::Development)
         .await
         .unwrap();
     Migrator::embedded()
@@ -43,7 +43,11 @@ async fn issue_27_the_function_user_serves_the_routes_and_cannot_change_the_sche
     // The test server trusts loopback logins, so the user name is what is tested, not the password.
     let function_url = owner_url.replacen("postgres://postgres@", "postgres://profile_api@", 1);
     let api = ProfileApi {
-        database: Database::new(UrlSource::Direct(function_url.clone()), Plaintext::Refused),
+        database: Database::new(
+            UrlSource::Direct(function_url.clone()),
+            TlsPolicy::Development,
+        ),
+        caller: Some(common::caller()),
     };
     let first = api.handle(event(GET_ROUTE, None)).await;
     assert_eq!(first.status_code, 200, "{:?}", first.body);
@@ -56,7 +60,7 @@ async fn issue_27_the_function_user_serves_the_routes_and_cannot_change_the_sche
         assert_eq!(saved.status_code, 200, "{route}: {:?}", saved.body);
     }
 
-    let function = profile_api::database::connect(&function_url, Plaintext::Refused)
+    let function = profile_api::database::connect(&function_url, TlsPolicy::Development)
         .await
         .unwrap();
     for statement in [

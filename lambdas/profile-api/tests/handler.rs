@@ -7,7 +7,7 @@ use aws_lambda_events::encodings::Body;
 use profile_api::database::{Database, UrlSource};
 use profile_api::handler::{ProfileApi, GET_ROUTE, UPDATE_ROUTE};
 use profile_api::migrations::Migrator;
-use profile_api::tls::Plaintext;
+use profile_api::tls::TlsPolicy;
 use serde_json::{json, Value};
 
 mod common;
@@ -24,7 +24,7 @@ fn body(response: &ApiGatewayV2httpResponse) -> Value {
 }
 
 async fn connect(url: &str) -> tokio_postgres::Client {
-    profile_api::database::connect(url, Plaintext::Refused)
+    profile_api::database::connect(url, TlsPolicy::Development)
         .await
         .unwrap()
 }
@@ -35,7 +35,8 @@ async fn migrate(client: &mut tokio_postgres::Client) {
 
 fn api(url: &str) -> ProfileApi {
     ProfileApi {
-        database: Database::new(UrlSource::Direct(url.to_owned()), Plaintext::Refused),
+        database: Database::new(UrlSource::Direct(url.to_owned()), TlsPolicy::Development),
+        caller: Some(common::caller()),
     }
 }
 
@@ -175,7 +176,8 @@ async fn an_unreachable_database_is_503_without_the_url() {
     let port = test_support::free_port();
     let secret_url = format!("postgres://app:s3cret-password@127.0.0.1:{port}/profiles");
     let api = ProfileApi {
-        database: Database::new(UrlSource::Direct(secret_url), Plaintext::Refused),
+        database: Database::new(UrlSource::Direct(secret_url), TlsPolicy::Development),
+        caller: Some(common::caller()),
     };
     let response = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
     assert_eq!(response.status_code, 503);
@@ -196,8 +198,9 @@ async fn issue_27_a_database_that_never_answers_is_503_after_the_connect_timeout
     let port = silent.local_addr().unwrap().port();
     let url = format!("postgres://app:s3cret-password@127.0.0.1:{port}/profiles?sslmode=disable");
     let api = ProfileApi {
-        database: Database::new(UrlSource::Direct(url), Plaintext::AllowedLocally)
+        database: Database::new(UrlSource::Direct(url), TlsPolicy::Local)
             .with_connect_timeout(std::time::Duration::from_secs(1)),
+        caller: Some(common::caller()),
     };
     let response = tokio::time::timeout(
         std::time::Duration::from_secs(60),
@@ -293,4 +296,30 @@ async fn the_endpoints_serve_the_reference_apps_adopted_database() {
         .unwrap()
         .get(0);
     assert_eq!(users, 3, "the reference app's two users and the newcomer");
+}
+
+/// Issue 28 item 1: only the stack's own account and HTTP API are answered; another's event is a 403 before the
+/// claims or the database are looked at.
+#[tokio::test]
+async fn an_event_from_a_foreign_account_or_api_is_refused() {
+    let port = test_support::free_port();
+    let api = ProfileApi {
+        database: Database::new(
+            UrlSource::Direct(format!("postgres://app@127.0.0.1:{port}/profiles")),
+            TlsPolicy::Development,
+        ),
+        caller: Some(common::caller()),
+    };
+    let mut foreign_account = event(GET_ROUTE, Some(SUB), None);
+    foreign_account.request_context.account_id = Some("999999999999".to_owned());
+    let mut foreign_api = event(GET_ROUTE, Some(SUB), None);
+    foreign_api.request_context.apiid = Some("evil42".to_owned());
+    for request in [foreign_account, foreign_api] {
+        let response = api.handle(request).await;
+        assert_eq!(response.status_code, 403);
+        assert_eq!(body(&response)["error"], "foreign_api");
+    }
+    // Its own API gets through to the database (which is down here: 503, not 403).
+    let response = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
+    assert_eq!(response.status_code, 503);
 }

@@ -5,11 +5,11 @@
 use std::process::Command;
 
 use profile_api::migrations::{load, MigrationError, Migrator, FILES};
-use profile_api::tls::Plaintext;
+use profile_api::tls::TlsPolicy;
 use tokio_postgres::Client;
 
 async fn connect(url: &str) -> Client {
-    profile_api::database::connect(url, Plaintext::Refused)
+    profile_api::database::connect(url, TlsPolicy::Development)
         .await
         .unwrap()
 }

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
 use profile_api::database::{connect, DatabaseError};
-use profile_api::tls::{Plaintext, SslModeError, TlsError};
+use profile_api::tls::{SslModeError, TlsError, TlsPolicy};
 
-async fn error_of(url: &str, plaintext: Plaintext) -> DatabaseError {
-    match connect(url, plaintext).await {
+async fn error_of(url: &str, policy: TlsPolicy) -> DatabaseError {
+    match connect(url, policy).await {
         Ok(_) => panic!("{url} connected; it must be refused"),
         Err(err) => err,
     }
@@ -17,7 +17,7 @@ async fn error_of(url: &str, plaintext: Plaintext) -> DatabaseError {
 #[tokio::test]
 async fn verify_full_with_the_right_ca_connects_over_tls() {
     let pg = test_support::start_postgres();
-    let client = connect(&pg.url("postgres"), Plaintext::Refused)
+    let client = connect(&pg.url("postgres"), TlsPolicy::Development)
         .await
         .unwrap();
     let row = client
@@ -41,7 +41,7 @@ async fn a_wrong_ca_is_refused_naming_the_roots_it_trusted() {
         pg.port,
         untrusted.display()
     );
-    let err = error_of(&url, Plaintext::Refused).await.to_string();
+    let err = error_of(&url, TlsPolicy::Development).await.to_string();
     assert!(err.contains("UnknownIssuer"), "{err}");
     assert!(
         err.contains(&format!(
@@ -56,7 +56,7 @@ async fn a_wrong_ca_is_refused_naming_the_roots_it_trusted() {
         "postgres://postgres@localhost:{}/postgres?hostaddr=127.0.0.1",
         pg.port
     );
-    let err = error_of(&url, Plaintext::Refused).await.to_string();
+    let err = error_of(&url, TlsPolicy::Development).await.to_string();
     assert!(
         err.contains("UnknownIssuer") && err.contains("the bundled Amazon RDS CA certificates"),
         "{err}"
@@ -74,7 +74,7 @@ async fn a_wrong_host_name_is_refused_by_verify_full_only() {
             pg.ca_file().display()
         )
     };
-    let err = error_of(&by_address("verify-full"), Plaintext::Refused)
+    let err = error_of(&by_address("verify-full"), TlsPolicy::Development)
         .await
         .to_string();
     assert!(
@@ -84,7 +84,7 @@ async fn a_wrong_host_name_is_refused_by_verify_full_only() {
 
     // verify-ca checks the chain, not the name (libpq's meaning), and `require` with a root file is verify-ca.
     for mode in ["verify-ca", "require"] {
-        connect(&by_address(mode), Plaintext::Refused)
+        connect(&by_address(mode), TlsPolicy::Development)
             .await
             .unwrap_or_else(|err| panic!("sslmode={mode}: {err}"));
     }
@@ -94,7 +94,9 @@ async fn a_wrong_host_name_is_refused_by_verify_full_only() {
         pg.bare_url("postgres"),
         pg.untrusted_ca_file().display()
     );
-    let err = error_of(&untrusted, Plaintext::Refused).await.to_string();
+    let err = error_of(&untrusted, TlsPolicy::Development)
+        .await
+        .to_string();
     assert!(err.contains("UnknownIssuer"), "{err}");
 }
 
@@ -103,7 +105,7 @@ async fn plain_text_is_refused_by_us_and_by_the_server() {
     let pg = test_support::start_postgres();
     let plain = format!("{}?sslmode=disable", pg.bare_url("postgres"));
     // Outside a local stage nothing is sent: refused before connecting.
-    let err = error_of(&plain, Plaintext::Refused).await;
+    let err = error_of(&plain, TlsPolicy::Development).await;
     assert!(
         matches!(
             err,
@@ -112,9 +114,7 @@ async fn plain_text_is_refused_by_us_and_by_the_server() {
         "{err}"
     );
     // On a local stage the URL is honoured, and a TLS-only server (as RDS) turns it away.
-    let err = error_of(&plain, Plaintext::AllowedLocally)
-        .await
-        .to_string();
+    let err = error_of(&plain, TlsPolicy::Local).await.to_string();
     assert!(
         err.contains("no pg_hba.conf entry") && err.contains("no encryption"),
         "{err}"
@@ -135,14 +135,14 @@ async fn a_different_address_still_verifies_the_urls_host_name() {
         )
     };
     let client =
-        profile_api::database::connect_via(&url("localhost"), Plaintext::Refused, Some(via))
+        profile_api::database::connect_via(&url("localhost"), TlsPolicy::Development, Some(via))
             .await
             .unwrap();
     let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
     assert_eq!(one, 1);
     let err = match profile_api::database::connect_via(
         &url("db.example.com"),
-        Plaintext::Refused,
+        TlsPolicy::Development,
         Some(via),
     )
     .await

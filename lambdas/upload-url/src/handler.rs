@@ -49,6 +49,9 @@ impl UploadUrl {
         request: ApiGatewayV2httpRequest,
         now: SystemTime,
     ) -> ApiGatewayV2httpResponse {
+        if !api_lambda::from_own_api(&request, &self.settings.caller) {
+            return api_lambda::foreign_api();
+        }
         let Some(sub) = api_lambda::verified_user(&request) else {
             return error(401, "unauthorized", "no verified user in the request");
         };

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+pub use pipeline_contract::settings::ApiCaller;
 pub use pipeline_contract::settings::SettingsError;
 use pipeline_contract::settings::{self, UploadUrlSettings};
 
@@ -22,6 +23,8 @@ pub struct Settings {
     pub avatar_extension: String,
     /// The per-user budget; `None` only where no table exists (unit tests). The generator always sets it.
     pub quota: Option<crate::quota::QuotaSettings>,
+    /// The only account and HTTP API whose events are taken.
+    pub caller: ApiCaller,
 }
 
 impl Settings {
@@ -52,6 +55,7 @@ impl Settings {
             }),
             uploads_bucket: contract.uploads_bucket,
             originals_prefix: contract.originals_prefix,
+            caller: contract.caller,
         }
     }
 }
@@ -64,7 +68,8 @@ mod tests {
     const GENERATED: &str = r#"{"uploads_bucket":"cruddur-dev-avatar-uploads","originals_prefix":"avatars/original/",
         "allowed_types":["jpeg","png","webp"],"max_upload_bytes":5242880,"url_ttl_seconds":300,
         "output_base_url":"https://d111111abcdef8.cloudfront.net/avatars","output_format":"jpeg",
-        "quota_table":"cruddur-dev-upload-quota","uploads_per_user_per_hour":30}"#;
+        "quota_table":"cruddur-dev-upload-quota","uploads_per_user_per_hour":30,
+        "caller":{"account_id":"210987654321","api_id":"a1b2c3d4e5"}}"#;
 
     fn read(json: &str) -> Result<Settings, SettingsError> {
         Settings::from_lookup(|name| (name == settings::VARIABLE).then(|| json.to_owned()))

@@ -158,3 +158,26 @@ async fn every_error_status_is_json_with_a_code() {
     let (status, _) = call(empty).await;
     assert_eq!(status, 400);
 }
+
+/// Issue 28 item 1: an event from another account's API, or another API in this account (a Lambda permission
+/// without a source ARN lets either invoke the function, with a JWT authorizer that picks the `sub`), is refused
+/// before the claims are read.
+#[tokio::test]
+async fn an_event_from_a_foreign_account_or_api_is_refused() {
+    let body = r#"{"content_type":"image/jpeg","content_length":10}"#;
+    let mut foreign_account = event(body);
+    foreign_account.request_context.account_id = Some("999999999999".to_owned());
+    let mut foreign_api = event(body);
+    foreign_api.request_context.apiid = Some("evil42".to_owned());
+    let mut no_ids = event(body);
+    no_ids.request_context.account_id = None;
+    no_ids.request_context.apiid = None;
+    for request in [foreign_account, foreign_api, no_ids] {
+        let (status, body) = call(request).await;
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["error"], "foreign_api");
+    }
+    // The fixture's own account and API still get their URL.
+    let (status, body) = call(event(body)).await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -8,10 +8,9 @@ use profile_api::handler::ProfileApi;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let database = profile_api::database_from_env()
+    let api: ProfileApi = profile_api::from_env()
         .await
         .inspect_err(|err| tracing::error!(err, "cold start failed"))?;
-    let api = ProfileApi { database };
     let api = &api;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use profile_api::migrations::Migrator;
-use profile_api::tls::Plaintext;
+use profile_api::tls::TlsPolicy;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,8 +51,8 @@ fn tracing_subscriber_init() {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let migrator = Migrator::embedded()?;
     // As the function does: plain text only when the URL says sslmode=disable and STAGE is local.
-    let plaintext = Plaintext::from_stage(std::env::var("STAGE").ok().as_deref());
-    let mut client = profile_api::database::connect(&args.database_url, plaintext).await?;
+    let policy = TlsPolicy::of_stage(std::env::var("STAGE").ok().as_deref());
+    let mut client = profile_api::database::connect(&args.database_url, policy).await?;
     match args.command {
         Command::Migrate => {
             let applied = migrator.migrate(&mut client).await?;

@@ -2,7 +2,16 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use pipeline_contract::settings::ApiCaller;
 use serde_json::json;
+
+/// The account and API the fixture events come from (as the generator would write for this stack).
+pub fn caller() -> ApiCaller {
+    ApiCaller {
+        account_id: "123456789012".to_owned(),
+        api_id: "test".to_owned(),
+    }
+}
 
 /// An HTTP API (payload 2.0) event for `route` ("METHOD /path"), as API Gateway sends it after the JWT authorizer
 /// verified a token whose `sub` is `sub` (no claims when `None`).
