@@ -104,6 +104,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "210987654321"
       api_id     = module.http_api.apigatewayv2_api_id
@@ -251,6 +252,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "210987654321"
       api_id     = module.http_api.apigatewayv2_api_id

@@ -103,6 +103,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "123456789012"
       api_id     = module.http_api.apigatewayv2_api_id
@@ -248,6 +249,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "123456789012"
       api_id     = module.http_api.apigatewayv2_api_id

@@ -107,6 +107,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "345678901234"
       api_id     = module.http_api.apigatewayv2_api_id
@@ -260,6 +261,7 @@ locals {
     output_format             = "jpeg"
     quota_table               = module.upload_quota.table_name
     uploads_per_user_per_hour = 30
+    legacy_requests           = true
     caller = {
       account_id = "345678901234"
       api_id     = module.http_api.apigatewayv2_api_id

@@ -23,6 +23,8 @@ pub struct UploadUrlSettings {
     /// The DynamoDB table of per-user, per-hour counters.
     pub quota_table: String,
     pub uploads_per_user_per_hour: u32,
+    /// Whether `{"extension": "jpg"}` (the reference frontend's request, no size) is taken.
+    pub legacy_requests: bool,
     /// The only account and HTTP API whose events the function takes.
     pub caller: ApiCaller,
 }
@@ -80,6 +82,7 @@ mod tests {
             output_format: OutputFormat::Jpeg,
             quota_table: "cruddur-dev-upload-quota".to_owned(),
             uploads_per_user_per_hour: 30,
+            legacy_requests: true,
             caller: ApiCaller {
                 account_id: "210987654321".to_owned(),
                 api_id: "a1b2c3d4e5".to_owned(),

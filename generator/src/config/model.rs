@@ -81,6 +81,9 @@ pub struct Upload {
     pub expire_originals_after_days: u32,
     /// Upload URLs one user may get per hour, over all image kinds (a DynamoDB counter per user and hour).
     pub uploads_per_user_per_hour: u32,
+    /// Whether the upload endpoints take the reference frontend's `{"extension": "jpg"}`, which binds a type but
+    /// no size (the resizer deletes an oversized original on arrival).
+    pub legacy_requests: bool,
 }
 
 /// An output's format; the contract's, so the resizer encodes what the config names.

@@ -87,6 +87,7 @@ pub struct RawUpload {
     pub url_ttl_seconds: S<i64>,
     pub expire_originals_after_days: S<i64>,
     pub uploads_per_user_per_hour: S<i64>,
+    pub legacy_requests: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -129,6 +129,7 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         output_format: kind.main_output().map_or(OutputFormat::Jpeg, |o| o.format),
         quota_table: String::new(),
         uploads_per_user_per_hour: config.upload.uploads_per_user_per_hour,
+        legacy_requests: config.upload.legacy_requests,
         caller: api_caller(config),
     };
     let env = settings_object(

@@ -64,6 +64,7 @@ impl UploadUrl {
             &body,
             &settings.allowed_content_types,
             settings.max_upload_bytes,
+            settings.legacy_requests,
         ) {
             Ok(upload) => upload,
             Err(err) => return error(err.status(), err.code(), err.to_string()),

@@ -1,6 +1,11 @@
-//! A per-user budget of upload URLs: one DynamoDB item per user and hour, counted with a conditional update, so
-//! one token at 60 requests a second cannot use the route's shared throttle (and the decodes behind it) for
-//! everyone else. The API's route throttle stays as the ceiling for all users together.
+//! A per-user budget of upload URLs: one DynamoDB item per user and hour, counted with a conditional update. It
+//! bounds what one user *gets* (URLs, so uploads and decodes), but it runs in the function, after API Gateway has
+//! counted the request against the route's throttle: one token sending at the route's rate still takes that shared
+//! throttle from everyone else, who then get API Gateway's 429. A per-user limit before the shared throttle needs a
+//! layer in front of the API (issue 28 item 3, not built yet).
+//!
+//! When DynamoDB fails (throttled, the table or the permission missing) the request is allowed and the error
+//! logged: the budget is a guard against abuse, and failing closed would refuse every upload for everyone.
 //!
 //! Why DynamoDB and not a counter on the user's row: this function has no database connection (no VPC, no
 //! connection set-up per cold start), and one on-demand write per request is the whole cost (about $0.63 per

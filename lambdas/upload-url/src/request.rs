@@ -87,11 +87,19 @@ pub fn parse(
     body: &[u8],
     allowed: &[String],
     max_bytes: u64,
+    legacy_allowed: bool,
 ) -> Result<UploadRequest, RequestError> {
     let body: Body =
         serde_json::from_slice(body).map_err(|err| RequestError::MalformedJson(err.to_string()))?;
     let allowed_list = || allowed.join(", ");
     let legacy = body.extension.is_some();
+    if legacy && !legacy_allowed {
+        return Err(RequestError::Invalid(
+            "this stack takes only {\"content_type\", \"content_length\"}: the {\"extension\"} request binds no size \
+             and is turned off (upload.legacy_requests = false)"
+                .to_owned(),
+        ));
+    }
     let content_type = match (body.content_type, body.extension) {
         (Some(content_type), None) => content_type.trim().to_ascii_lowercase(),
         (None, Some(extension)) => content_type_for(&extension)
@@ -139,7 +147,23 @@ mod tests {
     }
 
     fn parse_str(body: &str) -> Result<UploadRequest, RequestError> {
-        parse(body.as_bytes(), &allowed(), 5_242_880)
+        parse(body.as_bytes(), &allowed(), 5_242_880, true)
+    }
+
+    /// Issue 28 item 4: with `upload.legacy_requests = false`, the size-less `{"extension"}` form is refused and the
+    /// sized form still works.
+    #[test]
+    fn the_legacy_form_can_be_turned_off() {
+        let strict = |body: &str| parse(body.as_bytes(), &allowed(), 5_242_880, false);
+        let Err(refused) = strict(r#"{"extension":"jpg"}"#) else {
+            panic!("the extension form was taken")
+        };
+        assert_eq!((refused.status(), refused.code()), (422, "invalid_request"));
+        assert!(
+            refused.to_string().contains("upload.legacy_requests"),
+            "{refused}"
+        );
+        assert!(strict(r#"{"content_type":"image/jpeg","content_length":10}"#).is_ok());
     }
 
     #[test]

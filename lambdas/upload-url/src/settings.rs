@@ -23,6 +23,8 @@ pub struct Settings {
     pub avatar_extension: String,
     /// The per-user budget; `None` only where no table exists (unit tests). The generator always sets it.
     pub quota: Option<crate::quota::QuotaSettings>,
+    /// Whether the reference frontend's `{"extension"}` request (no size) is taken.
+    pub legacy_requests: bool,
     /// The only account and HTTP API whose events are taken.
     pub caller: ApiCaller,
 }
@@ -55,6 +57,7 @@ impl Settings {
             }),
             uploads_bucket: contract.uploads_bucket,
             originals_prefix: contract.originals_prefix,
+            legacy_requests: contract.legacy_requests,
             caller: contract.caller,
         }
     }
@@ -68,7 +71,7 @@ mod tests {
     const GENERATED: &str = r#"{"uploads_bucket":"cruddur-dev-avatar-uploads","originals_prefix":"avatars/original/",
         "allowed_types":["jpeg","png","webp"],"max_upload_bytes":5242880,"url_ttl_seconds":300,
         "output_base_url":"https://d111111abcdef8.cloudfront.net/avatars","output_format":"jpeg",
-        "quota_table":"cruddur-dev-upload-quota","uploads_per_user_per_hour":30,
+        "quota_table":"cruddur-dev-upload-quota","uploads_per_user_per_hour":30,"legacy_requests":true,
         "caller":{"account_id":"210987654321","api_id":"a1b2c3d4e5"}}"#;
 
     fn read(json: &str) -> Result<Settings, SettingsError> {

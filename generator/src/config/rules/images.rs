@@ -324,6 +324,12 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
             i64::from(limits::MAX_UPLOADS_PER_USER_PER_HOUR),
             30,
         ),
+        // On by default: the reference frontend sends `{"extension"}`; a stack whose clients all send
+        // `{content_type, content_length}` turns it off and every URL then binds a size.
+        legacy_requests: u
+            .legacy_requests
+            .as_ref()
+            .is_none_or(|flag| *flag.get_ref()),
     }
 }
 

@@ -46,6 +46,7 @@ pub fn settings(bucket: &str) -> Settings {
         avatar_base_url: "https://d111111abcdef8.cloudfront.net/avatars".to_owned(),
         avatar_extension: "jpg".to_owned(),
         quota: None,
+        legacy_requests: true,
         // The fixture event's account and API.
         caller: upload_url::settings::ApiCaller {
             account_id: "123456789012".to_owned(),
