@@ -14,6 +14,7 @@ pub mod claims;
 pub mod database;
 pub mod image_type;
 pub mod limits;
+pub mod logs;
 pub mod memory;
 pub mod output_format;
 pub mod routes;

@@ -144,6 +144,13 @@ module "upload_url" {
       ]
     }
   ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-local-upload-url could not count an upload URL against the user's hourly budget and allowed it (see its log group)."
+    }
+  ]
 }
 
 locals {
@@ -288,6 +295,13 @@ module "banner_upload_url" {
       Resource = [
         module.upload_quota.table_arn
       ]
+    }
+  ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-local-banner-upload-url could not count an upload URL against the user's hourly budget and allowed it (see its log group)."
     }
   ]
 }

@@ -152,6 +152,13 @@ module "upload_url" {
       ]
     }
   ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-prod-upload-url could not count an upload URL against the user's hourly budget and allowed it (see its log group)."
+    }
+  ]
 }
 
 locals {
@@ -304,6 +311,13 @@ module "banner_upload_url" {
       Resource = [
         module.upload_quota.table_arn
       ]
+    }
+  ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-prod-banner-upload-url could not count an upload URL against the user's hourly budget and allowed it (see its log group)."
     }
   ]
 }

@@ -131,6 +131,38 @@ resource "aws_cloudwatch_metric_alarm" "failure_queue" {
   ok_actions          = var.alarm_topic_arns
 }
 
+# Log lines that must not pass unnoticed (e.g. a safety check that failed open): each becomes a metric and an alarm.
+resource "aws_cloudwatch_log_metric_filter" "log_alarm" {
+  for_each = { for alarm in var.log_alarms : alarm.name => alarm }
+
+  name           = "${var.function_name}-${each.key}"
+  log_group_name = aws_cloudwatch_log_group.this.name
+  pattern        = each.value.pattern
+
+  metric_transformation {
+    name      = each.key
+    namespace = "LogAlarms/${var.function_name}"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "log_alarm" {
+  for_each = { for alarm in var.log_alarms : alarm.name => alarm }
+
+  alarm_name          = "${var.function_name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "LogAlarms/${var.function_name}"
+  metric_name         = aws_cloudwatch_log_metric_filter.log_alarm[each.key].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_topic_arns
+  ok_actions          = var.alarm_topic_arns
+}
+
 ################################################################################
 # Role: logs, the failure queue, and the caller's statements only
 ################################################################################

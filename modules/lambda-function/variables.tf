@@ -161,6 +161,21 @@ variable "vpc_security_group_ids" {
   }
 }
 
+variable "log_alarms" {
+  description = "Log lines that must raise an alarm: each `{name, pattern, description}` becomes a metric filter on the function's log group (CloudWatch filter pattern syntax) and an alarm at one match in 5 minutes, notifying `alarm_topic_arns`."
+  type = list(object({
+    name        = string
+    pattern     = string
+    description = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for alarm in var.log_alarms : can(regex("^[a-z0-9-]{1,64}$", alarm.name))])
+    error_message = "Each log alarm name must be 1 to 64 of a-z, 0-9 and '-'."
+  }
+}
+
 variable "alarm_topic_arns" {
   description = "SNS topics notified when the function's error alarm or its failure-queue alarm changes state; empty: the alarms are only visible in CloudWatch."
   type        = list(string)

@@ -114,6 +114,7 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         &config.lambda.avatar_resize,
         env,
         policy,
+        Vec::new(),
     )
 }
 
@@ -168,6 +169,21 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         &config.lambda.upload_url,
         env,
         policy,
+        // The per-user budget fails open (a DynamoDB failure must not stop uploads): each time is an alarm.
+        vec![object([
+            ("name", string("quota-unavailable")),
+            (
+                "pattern",
+                string(format!("\"{}\"", pipeline_contract::logs::QUOTA_UNAVAILABLE)),
+            ),
+            (
+                "description",
+                string(format!(
+                    "{} could not count an upload URL against the user's hourly budget and allowed it (see its log group).",
+                    names.upload_function
+                )),
+            ),
+        ])],
     )
 }
 
@@ -222,6 +238,7 @@ fn profile_function(config: &Config) -> Vec<hcl::Block> {
             [("caller", api_caller_expression(config))],
         ),
         profile_policy,
+        Vec::new(),
     );
     let Some(vpc) = &database.vpc else {
         return profile.into();
@@ -273,6 +290,7 @@ fn function(
     settings: &Function,
     contract_settings: Expression,
     statements: Vec<Expression>,
+    log_alarms: Vec<Expression>,
 ) -> [hcl::Block; 2] {
     let settings_local = format!("{module}_settings");
     let mut attributes = vec![
@@ -327,6 +345,9 @@ fn function(
         )]),
     ));
     attributes.push(("policy_statements", Expression::Array(statements)));
+    if !log_alarms.is_empty() {
+        attributes.push(("log_alarms", Expression::Array(log_alarms)));
+    }
     let locals = hcl::Block::builder("locals")
         .add_attribute((settings_local.as_str(), contract_settings))
         .build();

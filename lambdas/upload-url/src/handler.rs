@@ -90,7 +90,12 @@ impl UploadUrl {
                 // Open on a counter failure: the route's own throttle still bounds every user together, and a
                 // DynamoDB hiccup should not stop avatar changes.
                 Err(err) => {
-                    tracing::error!(sub, error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err), "upload quota unavailable; allowed")
+                    tracing::error!(
+                        sub,
+                        error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err),
+                        "{}; allowed",
+                        pipeline_contract::logs::QUOTA_UNAVAILABLE
+                    )
                 }
             }
         }

@@ -5,7 +5,9 @@
 //! layer in front of the API (issue 28 item 3, not built yet).
 //!
 //! When DynamoDB fails (throttled, the table or the permission missing) the request is allowed and the error
-//! logged: the budget is a guard against abuse, and failing closed would refuse every upload for everyone.
+//! logged ([`pipeline_contract::logs::QUOTA_UNAVAILABLE`]): the budget is a guard against abuse, and failing closed
+//! would refuse every upload for everyone. The generator turns that line into a metric filter and an alarm
+//! (`<function>-quota-unavailable`, on the `[alerts]` topic), so failing open is never silent.
 //!
 //! Why DynamoDB and not a counter on the user's row: this function has no database connection (no VPC, no
 //! connection set-up per cold start), and one on-demand write per request is the whole cost (about $0.63 per

@@ -199,3 +199,36 @@ run "errors_and_the_failure_queue_raise_alarms" {
     error_message = "The alarms notify the given topic."
   }
 }
+
+run "a_log_alarm_is_a_metric_filter_and_an_alarm_on_the_topic" {
+  command = apply
+
+  variables {
+    alarm_topic_arns = ["arn:aws:sns:us-east-1:123456789012:alarms"]
+    log_alarms = [{
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "The per-user upload budget failed open."
+    }]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.log_alarm["quota-unavailable"].pattern == "\"upload quota unavailable\"" && aws_cloudwatch_log_metric_filter.log_alarm["quota-unavailable"].log_group_name == "/aws/lambda/example"
+    error_message = "The filter matches the line in the function's own log group."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.log_alarm["quota-unavailable"].threshold == 1 && tolist(aws_cloudwatch_metric_alarm.log_alarm["quota-unavailable"].alarm_actions) == tolist(["arn:aws:sns:us-east-1:123456789012:alarms"])
+    error_message = "One matching line in 5 minutes notifies the alarm topic."
+  }
+}
+
+run "a_log_alarm_name_is_checked" {
+  command = plan
+
+  variables {
+    log_alarms = [{ name = "Not OK", pattern = "x", description = "x" }]
+  }
+
+  expect_failures = [var.log_alarms]
+}
