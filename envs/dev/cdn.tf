@@ -9,4 +9,9 @@ module "cdn" {
     "http://localhost:3000",
     "https://dev.cruddur.example.com"
   ]
+  custom_domain = {
+    name            = "assets.dev.cruddur.example.com"
+    certificate_arn = "arn:aws:acm:us-east-1:210987654321:certificate/8c4e1f2a-6b3d-4a7e-9f0c-2d1e3b4a5c6d"
+    hosted_zone_id  = "Z0123456789DEVZONE001"
+  }
 }

@@ -16,4 +16,5 @@ module "github_oidc" {
   function_parameter_arns = [
     "arn:aws:ssm:us-east-1:210987654321:parameter/cruddur/dev/profile-database-url"
   ]
+  hosted_zone_id = "Z0123456789DEVZONE001"
 }

@@ -158,7 +158,8 @@ fn issue_27_example_values_are_refused_for_a_deployed_stage() {
         .replace("210987654321", "731548209163")
         .replace("dev.cruddur.example.com", "dev.cruddur.app")
         .replace("us-east-1_DevPool01", "us-east-1_Q8fWm2LzR")
-        .replace("5dev0clientid0example00000", "3q9v1k7n2m4h6j8l0p5r7t9w1y");
+        .replace("5dev0clientid0example00000", "3q9v1k7n2m4h6j8l0p5r7t9w1y")
+        .replace("Z0123456789DEVZONE001", "Z08461273KX5N2QW9H4JA");
     std::fs::write(&path, real).expect("write");
     let out = generator(envs.path(), &["--env", "dev"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

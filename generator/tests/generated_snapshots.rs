@@ -118,3 +118,30 @@ fn production_is_hardened() {
         "prod must talk to real AWS"
     );
 }
+
+/// Every committed AWS environment serves its assets under its own certificate, so viewers get TLSv1.2_2021:
+/// CloudFront's default certificate cannot refuse TLS 1.0 (the opt-in exists for accounts that have no domain yet).
+#[test]
+fn committed_aws_environments_refuse_tls_1_0() {
+    for env in ["dev", "prod"] {
+        let path = common::repo_root()
+            .join("envs")
+            .join(env)
+            .join("config.toml");
+        let config = common::parse_ok(&path, env);
+        assert!(
+            config.domain.is_some(),
+            "{env}: no [domain], so its distribution accepts TLS 1.0 on *.cloudfront.net"
+        );
+        let cdn = generator::generate(&config)
+            .expect("generation succeeds")
+            .into_iter()
+            .find(|file| file.name == "cdn.tf")
+            .expect("a cdn.tf");
+        assert!(
+            cdn.contents.contains("custom_domain"),
+            "{env}: {}",
+            cdn.contents
+        );
+    }
+}

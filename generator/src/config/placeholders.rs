@@ -19,8 +19,8 @@ const EXAMPLE_ACCOUNT_IDS: &[&str] = &["123456789012", "210987654321", "34567890
 const EXAMPLE_POOLS: &[&str] = &["DevPool01", "ProdPool1", "XXXX"];
 const EXAMPLE_CLIENT_IDS: &[&str] = &["5dev0clientid0example00000", "7prod0clientid0example0000"];
 
-/// The hosted zone of the committed production example.
-const EXAMPLE_HOSTED_ZONES: &[&str] = &["Z0123456789PRODZONE01"];
+/// The hosted zones of the committed development and production examples.
+const EXAMPLE_HOSTED_ZONES: &[&str] = &["Z0123456789DEVZONE001", "Z0123456789PRODZONE01"];
 
 /// The database's subnets and security group in the committed production example.
 const EXAMPLE_NETWORK_IDS: &[&str] = &[
