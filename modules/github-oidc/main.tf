@@ -163,9 +163,10 @@ data "aws_iam_policy_document" "plan" {
     resources = [local.tables]
   }
   statement {
+    # DescribeMetricFilters: the log alarms' filters (modules/lambda-function `log_alarms`).
     sid       = "ReadLogGroups"
-    actions   = ["logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup"]
-    resources = concat(local.log_groups, ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group::log-stream:"])
+    actions   = ["logs:DescribeLogGroups", "logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"]
+    resources = concat(local.log_groups, [for g in local.log_groups : "${g}:*"], ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group::log-stream:"])
   }
   statement {
     sid       = "ReadApis"
@@ -294,6 +295,10 @@ locals {
     "lambda:PutFunctionRecursionConfig", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
     "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig",
   ]
+  # What Terraform needs for aws_sqs_queue: no message actions, no AddPermission/RemovePermission.
+  queue_actions = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
+  # Every way CloudWatch Logs sends lines out of a log group.
+  log_forwarding_actions = ["logs:CreateExportTask", "logs:PutDeliveryDestination", "logs:PutDeliveryDestinationPolicy", "logs:PutDeliverySource", "logs:PutDestination", "logs:PutDestinationPolicy", "logs:PutSubscriptionFilter"]
   # The only services a function may be opened to: the HTTP API and the uploads bucket's events.
   permission_principals = ["apigateway.amazonaws.com", "s3.amazonaws.com"]
 }
@@ -426,8 +431,10 @@ data "aws_iam_policy_document" "apply" {
     resources = local.ci_roles
   }
   statement {
+    # The queues' settings, never their messages (failed S3 events name users' objects); no AddPermission, so a
+    # queue is never shared with another account through its permission API.
     sid       = "ManageQueues"
-    actions   = ["sqs:*"]
+    actions   = local.queue_actions
     resources = [local.queues]
   }
   statement {
@@ -450,6 +457,21 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageLogGroups"
     actions   = ["logs:*"]
     resources = concat(local.log_groups, [for g in local.log_groups : "${g}:*"])
+  }
+  statement {
+    # A subscription filter, a destination or an export sends a log group's lines (users' ids, object keys) on,
+    # possibly to another account; the stack uses none of them.
+    sid       = "NoLogsLeavingTheAccount"
+    effect    = "Deny"
+    actions   = local.log_forwarding_actions
+    resources = ["*"]
+  }
+  statement {
+    # Account-wide S3 settings: Block Public Access stays as an administrator set it.
+    sid       = "NeverChangeAccountPublicAccess"
+    effect    = "Deny"
+    actions   = ["s3:PutAccountPublicAccessBlock", "s3:DeleteAccountPublicAccessBlock"]
+    resources = ["*"]
   }
   statement {
     sid       = "DescribeLogGroups"

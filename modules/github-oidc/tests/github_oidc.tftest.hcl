@@ -306,3 +306,41 @@ run "no_network_permissions_without_a_vpc" {
     error_message = "Without a VPC, CI gets no EC2 permissions."
   }
 }
+
+# Issue 28, item 5: what a compromised CI run can reach.
+run "apply_role_sends_no_logs_out_and_reads_no_queue_messages" {
+  command = apply
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NoLogsLeavingTheAccount"]) == "Deny" && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NoLogsLeavingTheAccount"]), "logs:PutSubscriptionFilter") && one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "NoLogsLeavingTheAccount"]) == toset(["*"])
+    error_message = "Subscription filters (and destinations, exports) are denied on every log group, so no log line is sent to another account."
+  }
+
+  assert {
+    condition = length(flatten([
+      for s in data.aws_iam_policy_document.apply.statement : [
+        for a in s.actions : a if s.effect != "Deny" && (a == "sqs:*" || contains(["sqs:ReceiveMessage", "sqs:SendMessage", "sqs:DeleteMessage", "sqs:PurgeQueue", "sqs:ChangeMessageVisibility", "sqs:AddPermission", "sqs:RemovePermission"], a))
+      ]
+    ])) == 0
+    error_message = "The apply role manages queues' settings only: no message action, no permission sharing a queue."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ManageQueues"]) == toset(["arn:aws:sqs:us-east-1:123456789012:cruddur-dev-*"])
+    error_message = "Only this environment's queues."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NeverChangeAccountPublicAccess"]) == "Deny" && toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NeverChangeAccountPublicAccess"])) == toset(["s3:PutAccountPublicAccessBlock", "s3:DeleteAccountPublicAccessBlock"])
+    error_message = "The account's S3 Block Public Access cannot be changed or removed by CI."
+  }
+}
+
+run "plan_role_reads_the_log_alarm_filters" {
+  command = apply
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.plan.statement : s.actions if s.sid == "ReadLogGroups"]), "logs:DescribeMetricFilters") && contains(one([for s in data.aws_iam_policy_document.plan.statement : s.resources if s.sid == "ReadLogGroups"]), "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/cruddur-dev-*:*")
+    error_message = "terraform plan refreshes the log alarms' metric filters."
+  }
+}
