@@ -389,4 +389,7 @@ module "alerts" {
   emails = [
     "oncall@example.com"
   ]
+  event_rule_arns = [
+    module.account_guardrails.findings_rule_arn
+  ]
 }

@@ -106,6 +106,8 @@ pub fn environment_readme(config: &Config) -> Result<String, DocsError> {
             .unwrap_or_else(|| "the distribution's *.cloudfront.net name".to_owned()),
     );
     ctx.insert("cors_origins", &config.api.cors_origins);
+    ctx.insert("guardrails", &config.guardrails);
+    ctx.insert("alerts", &!config.alert_emails.is_empty());
     ctx.insert("jwt_issuer", &config.api.jwt_issuer);
     ctx.insert(
         "routes",

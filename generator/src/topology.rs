@@ -26,6 +26,8 @@ pub mod names {
     pub const GITHUB: &str = "github_oidc";
     /// The SNS topic the alarms notify (with `[alerts]`).
     pub const ALERTS: &str = "alerts";
+    /// The account's S3 Block Public Access and external-access analyzer (with `[account] guardrails`).
+    pub const GUARDRAILS: &str = "account_guardrails";
     /// The per-user counters of upload URLs.
     pub const UPLOAD_QUOTA: &str = "upload_quota";
     /// The uploads bucket's S3 events, one subscription per image kind.

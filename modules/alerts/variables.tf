@@ -12,3 +12,9 @@ variable "emails" {
     error_message = "Each entry must be an email address."
   }
 }
+
+variable "event_rule_arns" {
+  description = "EventBridge rules that may publish to the topic (e.g. `account-guardrails`' findings rule); empty: SNS's default topic policy."
+  type        = list(string)
+  default     = []
+}

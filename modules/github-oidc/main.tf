@@ -47,6 +47,11 @@ locals {
   apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
   cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
   zone       = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
+  # modules/account-guardrails: the analyzer and the rule that sends its findings to the alarm topic.
+  analyzer      = "arn:${local.partition}:access-analyzer:${local.region}:${local.account}:analyzer/${var.name_prefix}-external-access"
+  findings_rule = "arn:${local.partition}:events:${local.region}:${local.account}:rule/${var.name_prefix}-external-access-findings"
+  # modules/alerts' topic (`<name_prefix>-alarms`) and its subscriptions (`<topic ARN>:<id>`).
+  alarm_topic = "arn:${local.partition}:sns:${local.region}:${local.account}:${var.name_prefix}-alarms"
   # The tags that mark this environment's distributions and APIs (absent from a root without default tags).
   owner_tags = { for k, v in data.aws_default_tags.current.tags : k => v if contains(["project", "environment"], k) }
   # An HTTP API itself (`/apis/<10-character id>`), not its routes, integrations or authorizers: AWS does not
@@ -135,6 +140,17 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadBoundary"
     actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
     resources = [local.boundary_arn]
+  }
+  statement {
+    # Account-wide S3 Block Public Access has no resource ARN.
+    sid       = "ReadAccountPublicAccess"
+    actions   = ["s3:GetAccountPublicAccessBlock"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ReadExternalAccessAnalyzer"
+    actions   = ["access-analyzer:GetAnalyzer", "access-analyzer:ListTagsForResource", "events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"]
+    resources = [local.analyzer, local.findings_rule]
   }
   statement {
     sid       = "ReadOidcProvider"
@@ -419,6 +435,17 @@ data "aws_iam_policy_document" "apply" {
     resources = [local.boundary_arn]
   }
   statement {
+    # Account-wide S3 Block Public Access has no resource ARN.
+    sid       = "ReadAccountPublicAccess"
+    actions   = ["s3:GetAccountPublicAccessBlock"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ReadExternalAccessAnalyzer"
+    actions   = ["access-analyzer:GetAnalyzer", "access-analyzer:ListTagsForResource", "events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"]
+    resources = [local.analyzer, local.findings_rule]
+  }
+  statement {
     sid       = "ReadOidcProvider"
     actions   = ["iam:GetOpenIDConnectProvider"]
     resources = [local.provider_arn]
@@ -465,6 +492,22 @@ data "aws_iam_policy_document" "apply" {
     effect    = "Deny"
     actions   = local.log_forwarding_actions
     resources = ["*"]
+  }
+  statement {
+    # The analyzer that reports what CI could still open to another account: not deleted, not muted by an archive
+    # rule or a finding marked archived, its rule and target not changed (applied by an administrator).
+    sid       = "NeverMuteTheExternalAccessAnalyzer"
+    effect    = "Deny"
+    actions   = ["access-analyzer:ApplyArchiveRule", "access-analyzer:CreateArchiveRule", "access-analyzer:DeleteAnalyzer", "access-analyzer:DeleteArchiveRule", "access-analyzer:TagResource", "access-analyzer:UntagResource", "access-analyzer:UpdateArchiveRule", "access-analyzer:UpdateFindings", "events:DeleteRule", "events:DisableRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"]
+    resources = [local.analyzer, local.findings_rule]
+  }
+  statement {
+    # The path the findings and alarms take to a person: its policy, subscriptions and filters stay as an
+    # administrator applied them (a change to `[alerts]` is an administrator's apply).
+    sid       = "NeverSilenceTheAlarmTopic"
+    effect    = "Deny"
+    actions   = ["sns:AddPermission", "sns:DeleteTopic", "sns:RemovePermission", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Unsubscribe"]
+    resources = [local.alarm_topic, "${local.alarm_topic}:*"]
   }
   statement {
     # Account-wide S3 settings: Block Public Access stays as an administrator set it.

@@ -311,6 +311,9 @@ pub struct Config {
     pub plan_review: PlanReview,
     /// Who the functions' alarms email; empty: the alarms are only visible in CloudWatch.
     pub alert_emails: Vec<String>,
+    /// `[account] guardrails`: this environment owns the account's S3 Block Public Access and its external-access
+    /// analyzer (`modules/account-guardrails`).
+    pub guardrails: bool,
 }
 
 impl Config {

@@ -31,6 +31,14 @@ pub struct RawConfig {
     pub plan_review: RawPlanReview,
     #[serde(default)]
     pub alerts: RawAlerts,
+    #[serde(default)]
+    pub account: RawAccount,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    pub guardrails: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

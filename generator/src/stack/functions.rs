@@ -26,17 +26,21 @@ pub fn body(config: &Config) -> Body {
     }
     body = body.add_blocks(profile_function(config));
     if !config.alert_emails.is_empty() {
-        body = body.add_block(module_block(
-            names::ALERTS,
-            "alerts",
-            vec![
-                (
-                    "topic_name",
-                    string(format!("{}-alarms", config.name_prefix())),
-                ),
-                ("emails", crate::tf::strings(config.alert_emails.clone())),
-            ],
-        ));
+        let mut alerts = vec![
+            (
+                "topic_name",
+                string(format!("{}-alarms", config.name_prefix())),
+            ),
+            ("emails", crate::tf::strings(config.alert_emails.clone())),
+        ];
+        if config.guardrails {
+            // The account's external-access findings reach the same people as the alarms.
+            alerts.push((
+                "event_rule_arns",
+                Expression::Array(vec![module_output(names::GUARDRAILS, "findings_rule_arn")]),
+            ));
+        }
+        body = body.add_block(module_block(names::ALERTS, "alerts", alerts));
     }
     body.build()
 }

@@ -5,6 +5,7 @@ pub mod api;
 mod cdn;
 mod ci;
 pub mod functions;
+mod guardrails;
 mod outputs;
 mod storage;
 mod terraform;
@@ -28,6 +29,7 @@ pub fn root(config: &Config) -> Vec<(&'static str, Body)> {
         ("functions.tf", functions::body(config)),
         ("api.tf", api::body(config)),
         ("ci.tf", ci::body(config)),
+        ("guardrails.tf", guardrails::body(config)),
         ("outputs.tf", outputs::body(config)),
     ]
 }

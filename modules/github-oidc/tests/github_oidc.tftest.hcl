@@ -64,7 +64,7 @@ run "plan_role_never_writes" {
   assert {
     condition = alltrue(flatten([
       for s in data.aws_iam_policy_document.plan.statement : [
-        for a in s.actions : can(regex("^[a-z0-9]+:(Get|List|Describe|GET)", a))
+        for a in s.actions : can(regex("^[a-z0-9-]+:(Get|List|Describe|GET)", a))
       ]
     ]))
     error_message = "Every action of the plan role is a Get/List/Describe."
@@ -342,5 +342,43 @@ run "plan_role_reads_the_log_alarm_filters" {
   assert {
     condition     = contains(one([for s in data.aws_iam_policy_document.plan.statement : s.actions if s.sid == "ReadLogGroups"]), "logs:DescribeMetricFilters") && contains(one([for s in data.aws_iam_policy_document.plan.statement : s.resources if s.sid == "ReadLogGroups"]), "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/cruddur-dev-*:*")
     error_message = "terraform plan refreshes the log alarms' metric filters."
+  }
+}
+
+run "ci_reads_the_account_guardrails_and_cannot_mute_them" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for doc in [data.aws_iam_policy_document.plan, data.aws_iam_policy_document.apply] : contains(one([for s in doc.statement : s.actions if s.sid == "ReadAccountPublicAccess"]), "s3:GetAccountPublicAccessBlock") && contains(one([for s in doc.statement : s.actions if s.sid == "ReadExternalAccessAnalyzer"]), "access-analyzer:GetAnalyzer")])
+    error_message = "Both roles refresh the guardrails (plan and apply read them)."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NeverMuteTheExternalAccessAnalyzer"]) == "Deny" && one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "NeverMuteTheExternalAccessAnalyzer"]) == toset(["arn:aws:access-analyzer:us-east-1:123456789012:analyzer/cruddur-dev-external-access", "arn:aws:events:us-east-1:123456789012:rule/cruddur-dev-external-access-findings"])
+    error_message = "Deleting the analyzer, archiving its findings or changing the findings rule is denied."
+  }
+
+  assert {
+    condition     = length(setintersection(toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NeverMuteTheExternalAccessAnalyzer"])), toset(["access-analyzer:DeleteAnalyzer", "access-analyzer:CreateArchiveRule", "access-analyzer:UpdateFindings", "events:RemoveTargets", "events:DisableRule"]))) == 5
+    error_message = "Each way to silence the findings is in the deny."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.apply.statement : s if s.effect != "Deny" && length([for a in s.actions : a if startswith(a, "access-analyzer:") && a != "access-analyzer:GetAnalyzer" && a != "access-analyzer:ListTagsForResource"]) > 0]) == 0
+    error_message = "No statement allows changing Access Analyzer."
+  }
+}
+
+run "ci_cannot_silence_the_alarm_topic" {
+  command = apply
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "NeverSilenceTheAlarmTopic"]) == "Deny" && one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "NeverSilenceTheAlarmTopic"]) == toset(["arn:aws:sns:us-east-1:123456789012:cruddur-dev-alarms", "arn:aws:sns:us-east-1:123456789012:cruddur-dev-alarms:*"])
+    error_message = "The alarm topic and its subscriptions are out of CI's reach."
+  }
+
+  assert {
+    condition     = length(setintersection(toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NeverSilenceTheAlarmTopic"])), toset(["sns:SetTopicAttributes", "sns:Unsubscribe", "sns:DeleteTopic", "sns:SetSubscriptionAttributes"]))) == 4
+    error_message = "Rewriting the topic policy, unsubscribing, filtering or deleting the topic is denied."
   }
 }

@@ -230,3 +230,22 @@ pub(super) fn check_emulator(
         }
     }
 }
+
+/// `[account] guardrails`: on by default for an AWS account (security defaults on; the one environment per account
+/// that should not own them says `false`); the emulator has no Access Analyzer and no account-level S3 settings.
+pub(super) fn check_guardrails(c: &mut Checker, a: &RawAccount, stage: Stage) -> bool {
+    match (&a.guardrails, stage) {
+        (Some(g), Stage::Local) if *g.get_ref() => {
+            c.report(
+                IssueCode::Guardrails,
+                g.span(),
+                "`account.guardrails = true` is not possible for stage \"local\"",
+                "the emulator has no IAM Access Analyzer and no account-level Block Public Access",
+                "remove it: the local stage never has account guardrails",
+            );
+            false
+        }
+        (Some(g), _) => *g.get_ref(),
+        (None, stage) => stage != Stage::Local,
+    }
+}

@@ -214,6 +214,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
         .and_then(|g| check_github(&mut c, g, &backend, &environment.name));
     let plan_review = check_plan_review(&mut c, &raw.plan_review);
     let alert_emails = check_alerts(&mut c, &raw.alerts);
+    let guardrails = check_guardrails(&mut c, &raw.account, stage);
     memory::check_resizer_memory(&mut c, raw, &upload, &avatar, &lambda, &images);
     concurrency::check_reserved_concurrency(&mut c, raw, &lambda, images.len());
 
@@ -234,6 +235,7 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
             github,
             plan_review,
             alert_emails,
+            guardrails,
         })
     } else {
         c.issues.sort_by_key(|i| i.span.start);
