@@ -16,5 +16,8 @@ module "github_oidc" {
   function_parameter_arns = [
     "arn:aws:ssm:us-east-1:210987654321:parameter/cruddur/dev/profile-database-url"
   ]
+  database_function_names = [
+    "cruddur-dev-profile-api"
+  ]
   hosted_zone_id = "Z0123456789DEVZONE001"
 }

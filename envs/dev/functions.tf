@@ -332,7 +332,7 @@ module "profile_api" {
   timeout_seconds      = 10
   log_retention_days   = 14
   role_path            = module.github_oidc.function_role_path
-  permissions_boundary = module.github_oidc.function_boundary_arn
+  permissions_boundary = module.github_oidc.database_function_boundary_arn
   environment_variables = {
     SETTINGS = jsonencode(local.profile_api_settings)
   }

@@ -16,6 +16,9 @@ module "github_oidc" {
   function_parameter_arns = [
     "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
   ]
+  database_function_names = [
+    "cruddur-prod-profile-api"
+  ]
   database_security_group_id = "sg-0c1d2e3f4a5b60738"
   hosted_zone_id             = "Z0123456789PRODZONE01"
 }

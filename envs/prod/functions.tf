@@ -344,7 +344,7 @@ module "profile_api" {
   timeout_seconds      = 10
   log_retention_days   = 365
   role_path            = module.github_oidc.function_role_path
-  permissions_boundary = module.github_oidc.function_boundary_arn
+  permissions_boundary = module.github_oidc.database_function_boundary_arn
   alarm_topic_arns = [
     module.alerts.topic_arn
   ]

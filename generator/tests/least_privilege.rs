@@ -363,3 +363,46 @@ fn issue_8_defaults_keep_the_avatar_contract() {
         ("/banners/key_upload", 1500, 500)
     );
 }
+
+/// Issue 28, item 5: with CI, profile-api's role carries the database boundary (the URL parameter, no bucket) and
+/// every other function's role the objects boundary (the buckets, no parameter), and github-oidc knows which role
+/// may carry which.
+#[test]
+fn issue_28_each_function_role_carries_its_own_boundary() {
+    for env in ["dev", "prod"] {
+        let functions = generated(env, "functions.tf");
+        let mut bounded = Vec::new();
+        for block in functions
+            .blocks()
+            .filter(|b| b.identifier() == "module" && b.labels().len() == 1)
+        {
+            let name = block.labels()[0].as_str();
+            let Some(boundary) = block
+                .body()
+                .attributes()
+                .find(|a| a.key() == "permissions_boundary")
+            else {
+                continue;
+            };
+            let expected = if name == "profile_api" {
+                "module.github_oidc.database_function_boundary_arn"
+            } else {
+                "module.github_oidc.function_boundary_arn"
+            };
+            assert_eq!(boundary.expr().to_string(), expected, "{env}: {name}");
+            bounded.push(name);
+        }
+        assert!(
+            bounded.contains(&"profile_api") && bounded.contains(&"avatar_resize"),
+            "{env}: every function role is bounded with CI: {bounded:?}"
+        );
+        let ci = generated(env, "ci.tf");
+        let names = attribute(module(&ci, "github_oidc"), "database_function_names");
+        let function_name = attribute(module(&functions, "profile_api"), "function_name");
+        assert_eq!(
+            names,
+            &Expression::Array(vec![function_name.clone()]),
+            "{env}"
+        );
+    }
+}

@@ -30,6 +30,10 @@ locals {
   # The functions' roles: the only roles CI may create, change or pass, all under this environment's path.
   function_roles = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}/*"
   boundary_arn   = "arn:${local.partition}:iam::${local.account}:policy/${var.name_prefix}-function-boundary"
+  # The functions that read the database URL get their own, narrower boundary: no bucket, queue, table or CDN.
+  database_boundary_arn = "arn:${local.partition}:iam::${local.account}:policy/${var.name_prefix}-database-function-boundary"
+  database_roles        = [for name in var.database_function_names : "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}/${name}"]
+  boundaries            = concat([local.boundary_arn], length(local.database_roles) > 0 ? [local.database_boundary_arn] : [])
 
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   state_object_arn = "arn:${local.partition}:s3:::${var.state_bucket}/${var.state_key}"
@@ -139,7 +143,7 @@ data "aws_iam_policy_document" "plan" {
   statement {
     sid       = "ReadBoundary"
     actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
-    resources = [local.boundary_arn]
+    resources = [local.boundary_arn, local.database_boundary_arn]
   }
   statement {
     # Account-wide S3 Block Public Access has no resource ARN.
@@ -228,9 +232,12 @@ resource "aws_iam_role_policy" "plan" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
-# ---- function boundary: the most any role CI creates may do --------------------------------------------------
+# ---- function boundaries: the most any role CI creates may do --------------------------------------------------
 
-# The union of what this environment's functions need (their own policies are narrower, per kind and prefix).
+# Two boundaries, so no role CI can create both reads users' images and reads the database URL: one for the
+# functions that work on objects (resizers, upload functions), one for those that read the database URL
+# (`database_function_names`, i.e. profile-api). Each is the union of what its functions need (their own
+# policies are narrower, per kind and prefix).
 data "aws_iam_policy_document" "function_boundary" {
   statement {
     sid       = "WriteFunctionLogs"
@@ -262,6 +269,20 @@ data "aws_iam_policy_document" "function_boundary" {
     actions   = ["cloudfront:CreateInvalidation"]
     resources = ["arn:${local.partition}:cloudfront::${local.account}:distribution/*"]
   }
+}
+
+resource "aws_iam_policy" "function_boundary" {
+  name        = "${var.name_prefix}-function-boundary"
+  description = "Permissions boundary of every ${var.name_prefix} function role that works on objects: what the CI apply role can give such a function at most"
+  policy      = data.aws_iam_policy_document.function_boundary.json
+}
+
+data "aws_iam_policy_document" "database_function_boundary" {
+  statement {
+    sid       = "WriteFunctionLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*:*"]
+  }
   dynamic "statement" {
     for_each = length(var.function_parameter_arns) > 0 ? [1] : []
     content {
@@ -284,17 +305,24 @@ data "aws_iam_policy_document" "function_boundary" {
     }
   }
   statement {
-    # What AWSLambdaVPCAccessExecutionRole grants, for a function in the database's VPC.
+    # What AWSLambdaVPCAccessExecutionRole grants, for a function in the database's VPC, kept to this account and
+    # region (the managed policy says "*").
     sid       = "ManageOwnNetworkInterfaces"
-    actions   = ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"]
+    actions   = ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]
+    resources = ["${local.ec2}:*"]
+  }
+  statement {
+    # EC2's Describe calls have no resource-level permissions.
+    sid       = "DescribeOwnNetwork"
+    actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
     resources = ["*"]
   }
 }
 
-resource "aws_iam_policy" "function_boundary" {
-  name        = "${var.name_prefix}-function-boundary"
-  description = "Permissions boundary of every ${var.name_prefix} function role: what the CI apply role can give a function at most"
-  policy      = data.aws_iam_policy_document.function_boundary.json
+resource "aws_iam_policy" "database_function_boundary" {
+  name        = "${var.name_prefix}-database-function-boundary"
+  description = "Permissions boundary of the ${var.name_prefix} function roles that read the database URL: no bucket, queue, table or CDN"
+  policy      = data.aws_iam_policy_document.database_function_boundary.json
 }
 
 # ---- apply role: one GitHub environment, this environment's resources only ----------------------------------------
@@ -311,6 +339,8 @@ locals {
     "lambda:PutFunctionRecursionConfig", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
     "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig",
   ]
+  # Everything that sets a role's boundary or what it may do.
+  role_change_actions = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
   # What Terraform needs for aws_sqs_queue: no message actions, no AddPermission/RemovePermission.
   queue_actions = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
   # Every way CloudWatch Logs sends lines out of a log group.
@@ -382,7 +412,37 @@ data "aws_iam_policy_document" "apply" {
     condition {
       test     = "StringEquals"
       variable = "iam:PermissionsBoundary"
-      values   = [local.boundary_arn]
+      values   = local.boundaries
+    }
+  }
+  dynamic "statement" {
+    for_each = length(local.database_roles) > 0 ? [1] : []
+    content {
+      # The database boundary belongs to the named roles only, and those roles to it only: a resizer's role cannot
+      # be given the database URL, nor profile-api's role the buckets.
+      sid           = "DatabaseBoundaryOnlyOnDatabaseFunctions"
+      effect        = "Deny"
+      actions       = local.role_change_actions
+      not_resources = local.database_roles
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PermissionsBoundary"
+        values   = [local.database_boundary_arn]
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = length(local.database_roles) > 0 ? [1] : []
+    content {
+      sid       = "DatabaseFunctionsOnlyWithTheDatabaseBoundary"
+      effect    = "Deny"
+      actions   = local.role_change_actions
+      resources = local.database_roles
+      condition {
+        test     = "StringNotEquals"
+        variable = "iam:PermissionsBoundary"
+        values   = [local.database_boundary_arn]
+      }
     }
   }
   statement {
@@ -398,7 +458,7 @@ data "aws_iam_policy_document" "apply" {
     condition {
       test     = "StringEquals"
       variable = "iam:PermissionsBoundary"
-      values   = [local.boundary_arn]
+      values   = local.boundaries
     }
   }
   statement {
@@ -420,7 +480,7 @@ data "aws_iam_policy_document" "apply" {
   statement {
     sid       = "ReadBoundary"
     actions   = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"]
-    resources = [local.boundary_arn]
+    resources = [local.boundary_arn, local.database_boundary_arn]
   }
   statement {
     sid       = "NeverRemoveABoundary"
@@ -432,7 +492,7 @@ data "aws_iam_policy_document" "apply" {
     sid       = "NeverChangeTheBoundary"
     effect    = "Deny"
     actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
-    resources = [local.boundary_arn]
+    resources = [local.boundary_arn, local.database_boundary_arn]
   }
   statement {
     # Account-wide S3 Block Public Access has no resource ARN.

@@ -14,8 +14,13 @@ output "oidc_provider_arn" {
 }
 
 output "function_boundary_arn" {
-  description = "Permissions boundary every function role of this environment carries (the apply role can create roles only with it)."
+  description = "Permissions boundary of the function roles that work on objects (resizers, upload functions): no parameter, key or network access."
   value       = aws_iam_policy.function_boundary.arn
+}
+
+output "database_function_boundary_arn" {
+  description = "Permissions boundary of the roles of `database_function_names` (the only one they may carry): the database URL parameter, its key and VPC network interfaces; no bucket, queue, table or CDN."
+  value       = aws_iam_policy.database_function_boundary.arn
 }
 
 output "function_role_path" {

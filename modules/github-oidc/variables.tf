@@ -40,15 +40,26 @@ variable "repository_ids" {
 }
 
 variable "function_parameter_arns" {
-  description = "SSM parameters the functions read (the database URL): allowed in the function permissions boundary."
+  description = "SSM parameters the database functions read (the database URL): allowed in the database function boundary only."
   type        = list(string)
   default     = []
 }
 
 variable "function_kms_key_arns" {
-  description = "KMS keys of those parameters, other than aws/ssm: kms:Decrypt via SSM allowed in the boundary."
+  description = "KMS keys of those parameters, other than aws/ssm: kms:Decrypt via SSM allowed in the database function boundary."
   type        = list(string)
   default     = []
+}
+
+variable "database_function_names" {
+  description = "Functions that read the database URL (profile-api): their roles, and only theirs, carry the database function boundary (the parameters, their keys, VPC network interfaces; no bucket, queue, table or CDN). Every other function role carries the function boundary, which has no parameter, key or network access."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.database_function_names : can(regex("^[A-Za-z0-9_+=,.@-]{1,64}$", name))])
+    error_message = "Each database function name must be a role name (1 to 64 of A-Z, a-z, 0-9 and _+=,.@-)."
+  }
 }
 
 variable "create_oidc_provider" {

@@ -43,6 +43,11 @@ pub fn body(config: &Config) -> Body {
         "function_parameter_arns",
         strings([super::functions::database_url_parameter_arn(config)]),
     ));
+    // Its role alone carries the database boundary (the parameter, its key, VPC interfaces; no bucket).
+    attributes.push((
+        "database_function_names",
+        strings([super::functions::profile_function_name(config)]),
+    ));
     if let Some(key) = &config.database.kms_key_arn {
         attributes.push(("function_kms_key_arns", strings([key])));
     }

@@ -201,6 +201,21 @@ pub(super) fn database_url_parameter_arn(config: &Config) -> String {
 
 /// The profile function, and with `[database] network = "vpc"` the network path to its database
 /// (`modules/database-access`).
+/// `<project>-<env>-profile-api`: the function, and its role, that reads the database URL.
+pub(crate) fn profile_function_name(config: &Config) -> String {
+    format!("{}-{PROFILE_API_BIN}", config.name_prefix())
+}
+
+/// Which of github-oidc's two permissions boundaries a function's role carries: profile-api's reads the database
+/// URL and no bucket; every other function works on objects and never reads the database URL.
+fn boundary_output(module: &str) -> &'static str {
+    if module == names::PROFILE_API {
+        "database_function_boundary_arn"
+    } else {
+        "function_boundary_arn"
+    }
+}
+
 fn profile_function(config: &Config) -> Vec<hcl::Block> {
     let database = &config.database;
     let parameter_arn = database_url_parameter_arn(config);
@@ -227,7 +242,7 @@ fn profile_function(config: &Config) -> Vec<hcl::Block> {
     let mut profile = function(
         config,
         names::PROFILE_API,
-        &format!("{}-{PROFILE_API_BIN}", config.name_prefix()),
+        &profile_function_name(config),
         PROFILE_API_BIN,
         "Reads and updates the signed-in user's profile",
         &config.lambda.profile_api,
@@ -267,10 +282,7 @@ fn profile_function(config: &Config) -> Vec<hcl::Block> {
         names::DATABASE_ACCESS,
         "database-access",
         vec![
-            (
-                "name",
-                string(format!("{}-{PROFILE_API_BIN}", config.name_prefix())),
-            ),
+            ("name", string(profile_function_name(config))),
             ("subnet_ids", crate::tf::strings(vpc.subnet_ids.clone())),
             (
                 "database_security_group_id",
@@ -332,7 +344,7 @@ fn function(
         ));
         attributes.push((
             "permissions_boundary",
-            module_output(names::GITHUB, "function_boundary_arn"),
+            module_output(names::GITHUB, boundary_output(module)),
         ));
     }
     if !config.alert_emails.is_empty() {

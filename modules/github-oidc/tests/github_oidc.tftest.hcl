@@ -27,6 +27,9 @@ variables {
   state_key         = "avatar-pipeline/dev.tfstate"
   bucket_names      = ["cruddur-dev-avatar-uploads", "cruddur-dev-assets"]
   apply_environment = "dev"
+
+  function_parameter_arns = ["arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/dev/profile-database-url"]
+  database_function_names = ["cruddur-dev-profile-api"]
 }
 
 run "roles_trust_only_this_repository_and_trigger" {
@@ -143,8 +146,8 @@ run "apply_role_is_bounded" {
   command = apply
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "iam:PermissionsBoundary"]) if s.sid == "ChangeFunctionRolesWithinTheBoundary"]) == tolist(["arn:aws:iam::123456789012:policy/cruddur-dev-function-boundary"])
-    error_message = "Creating a role or changing its policies needs the function boundary on that role."
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.variable == "iam:PermissionsBoundary"]) if s.sid == "ChangeFunctionRolesWithinTheBoundary"]) == tolist(["arn:aws:iam::123456789012:policy/cruddur-dev-function-boundary", "arn:aws:iam::123456789012:policy/cruddur-dev-database-function-boundary"])
+    error_message = "Creating a role or changing its policies needs one of the two function boundaries on that role."
   }
 
   assert {
@@ -173,7 +176,7 @@ run "apply_role_is_bounded" {
 
   assert {
     condition = alltrue([
-      for s in data.aws_iam_policy_document.apply.statement : s.effect == "Deny" || alltrue([for r in s.resources : !startswith(r, "arn:aws:iam::123456789012:role/") || r == "arn:aws:iam::123456789012:role/cruddur-dev/*"])
+      for s in data.aws_iam_policy_document.apply.statement : alltrue([for r in s.resources : !startswith(r, "arn:aws:iam::123456789012:role/") || r == "arn:aws:iam::123456789012:role/cruddur-dev/*"]) if s.effect != "Deny"
     ])
     error_message = "Every allowed IAM role action is on the function role path, never on the CI roles or other roles."
   }
@@ -380,5 +383,49 @@ run "ci_cannot_silence_the_alarm_topic" {
   assert {
     condition     = length(setintersection(toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "NeverSilenceTheAlarmTopic"])), toset(["sns:SetTopicAttributes", "sns:Unsubscribe", "sns:DeleteTopic", "sns:SetSubscriptionAttributes"]))) == 4
     error_message = "Rewriting the topic policy, unsubscribing, filtering or deleting the topic is denied."
+  }
+}
+
+# Issue 28, item 5: a function that works on objects cannot read the database URL, and profile-api cannot read the
+# buckets, whatever role CI makes for them.
+run "each_function_role_gets_only_its_own_boundary" {
+  command = apply
+
+  assert {
+    condition     = length(flatten([for s in data.aws_iam_policy_document.function_boundary.statement : [for a in s.actions : a if startswith(a, "ssm:") || startswith(a, "kms:") || startswith(a, "ec2:")]])) == 0
+    error_message = "The objects boundary reads no parameter, decrypts nothing and has no network access."
+  }
+
+  assert {
+    condition     = length(flatten([for s in data.aws_iam_policy_document.database_function_boundary.statement : [for a in s.actions : a if startswith(a, "s3:") || startswith(a, "dynamodb:") || startswith(a, "sqs:") || startswith(a, "cloudfront:") || startswith(a, "iam:") || startswith(a, "sts:")]])) == 0
+    error_message = "The database boundary has no bucket, table, queue, CDN, IAM or STS action."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.database_function_boundary.statement : s.resources if s.sid == "ReadFunctionParameters"]) == toset(["arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/dev/profile-database-url"])
+    error_message = "The database boundary reads the database URL parameter and nothing else in SSM."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DatabaseBoundaryOnlyOnDatabaseFunctions"]) == "Deny"
+      && one([for s in data.aws_iam_policy_document.apply.statement : s.not_resources if s.sid == "DatabaseBoundaryOnlyOnDatabaseFunctions"]) == toset(["arn:aws:iam::123456789012:role/cruddur-dev/cruddur-dev-profile-api"])
+      && one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.values if c.test == "StringEquals"]) if s.sid == "DatabaseBoundaryOnlyOnDatabaseFunctions"]) == tolist(["arn:aws:iam::123456789012:policy/cruddur-dev-database-function-boundary"])
+    )
+    error_message = "No role but profile-api's may carry the database boundary (so a resizer never reads the database URL)."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DatabaseFunctionsOnlyWithTheDatabaseBoundary"]) == "Deny"
+      && one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "DatabaseFunctionsOnlyWithTheDatabaseBoundary"]) == toset(["arn:aws:iam::123456789012:role/cruddur-dev/cruddur-dev-profile-api"])
+      && one([for s in data.aws_iam_policy_document.apply.statement : one([for c in s.condition : c.test if c.variable == "iam:PermissionsBoundary"]) if s.sid == "DatabaseFunctionsOnlyWithTheDatabaseBoundary"]) == "StringNotEquals"
+    )
+    error_message = "profile-api's role may carry the database boundary only (so it never reads the buckets)."
+  }
+
+  assert {
+    condition     = aws_iam_policy.database_function_boundary.name == "cruddur-dev-database-function-boundary" && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "NeverChangeTheBoundary"]), "arn:aws:iam::123456789012:policy/cruddur-dev-database-function-boundary")
+    error_message = "The database boundary is named after the environment and CI cannot edit it either."
   }
 }
