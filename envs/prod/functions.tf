@@ -16,7 +16,7 @@ locals {
       }
     ]
     background    = "#ffffff"
-    cache_control = "public, max-age=300, s-maxage=31536000"
+    cache_control = "public, max-age=60"
     allowed_types = [
       "jpeg",
       "png",
@@ -25,7 +25,7 @@ locals {
     max_input_bytes = 5242880
     max_pixels      = 50000000
     max_dimension   = 16384
-    distribution_id = module.cdn.cloudfront_distribution_id
+    distribution_id = null
   }
 }
 
@@ -68,15 +68,6 @@ module "avatar_resize" {
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/avatars/*"
-      ]
-    },
-    {
-      Sid = "InvalidateOutputs"
-      Action = [
-        "cloudfront:CreateInvalidation"
-      ]
-      Resource = [
-        module.cdn.cloudfront_distribution_arn
       ]
     },
     {
@@ -177,7 +168,7 @@ locals {
       }
     ]
     background    = "#ffffff"
-    cache_control = "public, max-age=300, s-maxage=31536000"
+    cache_control = "public, max-age=60"
     allowed_types = [
       "jpeg",
       "png",
@@ -186,7 +177,7 @@ locals {
     max_input_bytes = 5242880
     max_pixels      = 50000000
     max_dimension   = 16384
-    distribution_id = module.cdn.cloudfront_distribution_id
+    distribution_id = null
   }
 }
 
@@ -229,15 +220,6 @@ module "banner_resize" {
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/banners/*"
-      ]
-    },
-    {
-      Sid = "InvalidateOutputs"
-      Action = [
-        "cloudfront:CreateInvalidation"
-      ]
-      Resource = [
-        module.cdn.cloudfront_distribution_arn
       ]
     },
     {

@@ -406,3 +406,46 @@ fn issue_28_each_function_role_carries_its_own_boundary() {
         );
     }
 }
+
+/// Issue 17: by default an upload costs no CloudFront invalidation (the stable URLs expire within a minute); the
+/// resizers get neither the permission nor a distribution to invalidate. `cdn.invalidate_on_upload` brings both back.
+#[test]
+fn issue_17_no_invalidation_on_the_default_path() {
+    for env in ["dev", "prod", "local"] {
+        let config = common::parse_ok(
+            &common::repo_root().join(format!("envs/{env}/config.toml")),
+            env,
+        );
+        assert!(!config.cdn.invalidate_on_upload, "{env}");
+        let functions = generator::output::generate(&config)
+            .expect("generates")
+            .into_iter()
+            .find(|f| f.name == "functions.tf")
+            .expect("functions.tf");
+        assert!(
+            !functions.contents.contains("cloudfront:CreateInvalidation")
+                && !functions.contents.contains("cloudfront_distribution_id"),
+            "{env}: {}",
+            functions.contents
+        );
+        assert!(
+            functions.contents.contains("max-age=60"),
+            "{env}: the stable URLs' short lifetime"
+        );
+    }
+    let fixture = common::parse_ok(
+        &common::repo_root().join("generator/tests/fixtures/valid/one-kind/config.toml"),
+        "one-kind",
+    );
+    let functions = generator::output::generate(&fixture).expect("generates");
+    let functions = &functions
+        .iter()
+        .find(|f| f.name == "functions.tf")
+        .expect("functions.tf")
+        .contents;
+    assert!(
+        functions.contains("cloudfront:CreateInvalidation")
+            && functions.contains("module.cdn.cloudfront_distribution_id"),
+        "opted in: {functions}"
+    );
+}

@@ -189,6 +189,9 @@ pub struct Api {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cdn {
     pub price_class: String,
+    /// `cdn.invalidate_on_upload`: the resizer invalidates the stable URLs it rewrote (opt-in; by default the
+    /// outputs' short max-age lets a new avatar show without an invalidation per upload).
+    pub invalidate_on_upload: bool,
 }
 
 /// Where the profile function finds its Postgres database.

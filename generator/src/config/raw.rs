@@ -126,6 +126,7 @@ pub struct RawApi {
 pub struct RawCdn {
     pub price_class: S<String>,
     pub allow_default_certificate: S<bool>,
+    pub invalidate_on_upload: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

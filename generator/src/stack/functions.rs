@@ -72,14 +72,20 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         max_dimension: avatar.max_dimension,
         distribution_id: None,
     };
-    let env = settings_object(
-        &settings,
-        [(
-            "distribution_id",
-            module_output(names::CDN, "cloudfront_distribution_id"),
-        )],
-    );
-    let policy = vec![
+    // Only with `cdn.invalidate_on_upload`: by default the stable URLs expire on their own (a short max-age).
+    let invalidate = config.cdn.invalidate_on_upload;
+    let env = if invalidate {
+        settings_object(
+            &settings,
+            [(
+                "distribution_id",
+                module_output(names::CDN, "cloudfront_distribution_id"),
+            )],
+        )
+    } else {
+        settings_object(&settings, [])
+    };
+    let mut policy = vec![
         // DeleteObject for originals refused unread (too large, or a type the kind does not take).
         statement(
             "ReadTagAndDeleteOriginals",
@@ -91,11 +97,6 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
             "WriteAndCheckOutputs",
             &["s3:GetObject", "s3:PutObject"],
             vec![object_arn(names::ASSETS, &kind.output_prefix)],
-        ),
-        statement(
-            "InvalidateOutputs",
-            &["cloudfront:CreateInvalidation"],
-            vec![module_output(names::CDN, "cloudfront_distribution_arn")],
         ),
         // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead
         // of 404, and the resizer retries an event it should ignore. S3 makes that check without an `s3:prefix`,
@@ -109,6 +110,13 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
             ],
         ),
     ];
+    if invalidate {
+        policy.push(statement(
+            "InvalidateOutputs",
+            &["cloudfront:CreateInvalidation"],
+            vec![module_output(names::CDN, "cloudfront_distribution_arn")],
+        ));
+    }
     function(
         config,
         &names.resize_module,

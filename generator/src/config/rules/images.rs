@@ -333,6 +333,60 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
     }
 }
 
+/// What the stable URLs (`avatars/<sub>.jpg`) are served with: a browser and CloudFront keep an avatar a minute,
+/// so a new one shows within that time without an invalidation per upload (CloudFront revalidates, by ETag, at most
+/// once a minute per edge and object).
+pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=60";
+
+/// The longest lifetime a stable URL may have without `cdn.invalidate_on_upload`: past it, a changed avatar would
+/// stay invisible for longer than a user waits.
+const MAX_UNINVALIDATED_SECONDS: u64 = 3600;
+
+/// The `max-age` and `s-maxage` of a Cache-Control value, the larger one (what the CDN keeps an object for).
+fn longest_lifetime(cache_control: &str) -> Option<u64> {
+    cache_control
+        .split(',')
+        .filter_map(|directive| {
+            let (name, value) = directive.trim().split_once('=')?;
+            matches!(
+                name.trim().to_ascii_lowercase().as_str(),
+                "max-age" | "s-maxage"
+            )
+            .then(|| value.trim().trim_matches('"').parse::<u64>().ok())
+            .flatten()
+        })
+        .max()
+}
+
+/// Without invalidations, the stable URLs must expire soon enough for a new avatar to show.
+pub(super) fn check_cache_lifetime(
+    c: &mut Checker,
+    raw: &RawAvatar,
+    avatar: &Avatar,
+    invalidate_on_upload: bool,
+) {
+    let Some(written) = &raw.cache_control else {
+        return;
+    };
+    if let Some(seconds) = longest_lifetime(&avatar.cache_control)
+        .filter(|&seconds| !invalidate_on_upload && seconds > MAX_UNINVALIDATED_SECONDS)
+    {
+        c.report(
+            IssueCode::CacheControl,
+            written.span(),
+            format!(
+                "`avatar.cache_control` keeps an avatar {seconds} s, and nothing invalidates it on upload"
+            ),
+            "a new avatar would not show for that long",
+            format!(
+                "use a max-age and s-maxage of at most {MAX_UNINVALIDATED_SECONDS} s (default \"{DEFAULT_CACHE_CONTROL}\"), \
+                 or set [cdn] invalidate_on_upload = true (one CloudFront invalidation per upload; beyond 1,000 paths a \
+                 month, $0.005 each)"
+            ),
+        );
+    }
+}
+
 pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
     let format = match &a.format {
         None => ImageFormat::Jpeg,
@@ -342,7 +396,7 @@ pub(super) fn check_avatar(c: &mut Checker, a: &RawAvatar) -> Avatar {
             .unwrap_or(ImageFormat::Jpeg),
     };
     let cache_control = match &a.cache_control {
-        None => "public, max-age=300, s-maxage=31536000".to_owned(),
+        None => DEFAULT_CACHE_CONTROL.to_owned(),
         Some(v) => {
             let s = v.get_ref();
             if s.trim().is_empty()

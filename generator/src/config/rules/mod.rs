@@ -197,7 +197,13 @@ pub fn validate(raw: &RawConfig, folder: &str) -> Result<Config, Vec<ConfigIssue
                 .to_owned(),
             None => "PriceClass_100".to_owned(),
         },
+        invalidate_on_upload: raw
+            .cdn
+            .invalidate_on_upload
+            .as_ref()
+            .is_some_and(|v| *v.get_ref()),
     };
+    check_cache_lifetime(&mut c, &raw.avatar, &avatar, cdn.invalidate_on_upload);
     check_viewer_tls(&mut c, raw, stage, domain.is_some());
     let database = check_database(
         &mut c,
