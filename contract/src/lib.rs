@@ -4,6 +4,7 @@
 //! - [`ImageType`]: the source formats an upload may have, by MIME type and by name.
 //! - [`claims`]: the user a verified token names (`sub`), and which tokens are refused.
 //! - [`database`]: the `sslmode` values a database URL may have, and what each one checks.
+//! - [`delivery`]: the stable URLs, the versioned immutable copies and the manifest of each image kind.
 //! - [`limits`]: bounds both sides check.
 //! - [`OutputFormat`]: the formats a kind's outputs are written in.
 //! - [`routes`]: the profile routes the generator creates and profile-api serves.
@@ -12,6 +13,7 @@
 
 pub mod claims;
 pub mod database;
+pub mod delivery;
 pub mod image_type;
 pub mod limits;
 pub mod logs;

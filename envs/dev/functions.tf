@@ -61,7 +61,8 @@ module "avatar_resize" {
       Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
-        "s3:PutObject"
+        "s3:PutObject",
+        "s3:PutObjectTagging"
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/avatars/*"
@@ -207,7 +208,8 @@ module "banner_resize" {
       Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
-        "s3:PutObject"
+        "s3:PutObject",
+        "s3:PutObjectTagging"
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/banners/*"

@@ -32,11 +32,16 @@ module "uploads_bucket" {
 }
 
 module "assets_bucket" {
-  source                                 = "../../modules/private-bucket"
-  bucket_name                            = "cruddur-dev-assets"
-  force_destroy                          = true
-  versioning                             = true
-  noncurrent_version_expiration_days     = 30
+  source                             = "../../modules/private-bucket"
+  bucket_name                        = "cruddur-dev-assets"
+  force_destroy                      = true
+  versioning                         = true
+  noncurrent_version_expiration_days = 30
+  tagged_expiration = {
+    tag_key   = "avatar-version"
+    tag_value = "superseded"
+    days      = 7
+  }
   abort_incomplete_multipart_upload_days = 1
   policy_statements = [
     {

@@ -64,7 +64,8 @@ module "avatar_resize" {
       Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
-        "s3:PutObject"
+        "s3:PutObject",
+        "s3:PutObjectTagging"
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/avatars/*"
@@ -216,7 +217,8 @@ module "banner_resize" {
       Sid = "WriteAndCheckOutputs"
       Action = [
         "s3:GetObject",
-        "s3:PutObject"
+        "s3:PutObject",
+        "s3:PutObjectTagging"
       ]
       Resource = [
         "${module.assets_bucket.s3_bucket_arn}/banners/*"

@@ -84,6 +84,27 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Objects a writer has marked as no longer needed (e.g. the resizer's superseded versioned copies).
+  dynamic "rule" {
+    for_each = var.tagged_expiration == null ? [] : [var.tagged_expiration]
+
+    content {
+      id     = "expire-tagged-objects"
+      status = "Enabled"
+
+      filter {
+        tag {
+          key   = rule.value.tag_key
+          value = rule.value.tag_value
+        }
+      }
+
+      expiration {
+        days = rule.value.days
+      }
+    }
+  }
+
   dynamic "rule" {
     for_each = var.versioning ? [var.noncurrent_version_expiration_days] : []
 

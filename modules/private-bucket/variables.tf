@@ -35,6 +35,21 @@ variable "expiration" {
   default = null
 }
 
+variable "tagged_expiration" {
+  description = "Expire current objects carrying the tag `tag_key` = `tag_value` after `days` days (counted from the object's creation). Null: no such rule."
+  type = object({
+    tag_key   = string
+    tag_value = string
+    days      = number
+  })
+  default = null
+
+  validation {
+    condition     = var.tagged_expiration == null || try(var.tagged_expiration.days >= 1, false)
+    error_message = "tagged_expiration.days must be at least 1."
+  }
+}
+
 variable "abort_incomplete_multipart_upload_days" {
   description = "Abort multipart uploads that were not completed within this many days."
   type        = number

@@ -59,6 +59,7 @@ impl FunctionSettings for ResizerSettings {
             ));
         }
         let mut files = Vec::new();
+        let mut sizes = Vec::new();
         for (i, output) in self.outputs.iter().enumerate() {
             let field = format!("outputs[{i}]");
             check_range(
@@ -99,6 +100,14 @@ impl FunctionSettings for ResizerSettings {
                 ));
             }
             files.push(file);
+            // Versioned copies are named by size and format (crate::delivery::versioned_key).
+            let sized = (output.width, output.height, output.format);
+            if sizes.contains(&sized) {
+                problems.push(format!(
+                    "{field} has the same size and format as an earlier output (their versioned copies would share a key)"
+                ));
+            }
+            sizes.push(sized);
         }
         if parse_hex_colour(&self.background).is_none() {
             problems.push(format!(

@@ -92,10 +92,11 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
             &["s3:GetObject", "s3:PutObjectTagging", "s3:DeleteObject"],
             vec![object_arn(names::UPLOADS, &kind.originals_prefix)],
         ),
-        // GetObject for the HEADs that read which upload each output was made from (its ETag and sequencer).
+        // GetObject for the HEADs that read which upload each output was made from (its ETag and sequencer), and
+        // the manifest; PutObjectTagging marks a replaced version's copies for the lifecycle rule.
         statement(
             "WriteAndCheckOutputs",
-            &["s3:GetObject", "s3:PutObject"],
+            &["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"],
             vec![object_arn(names::ASSETS, &kind.output_prefix)],
         ),
         // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead

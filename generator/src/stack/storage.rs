@@ -2,6 +2,7 @@
 //! original, and the table of per-user upload counters. CORS origins come from the same config list as the HTTP API's.
 
 use hcl::Body;
+use pipeline_contract::delivery;
 
 use super::{module_block, module_output};
 use crate::config::Config;
@@ -55,6 +56,15 @@ pub fn body(config: &Config) -> Body {
             ("force_destroy", config.buckets.force_destroy.into()),
             ("versioning", true.into()),
             ("noncurrent_version_expiration_days", number(30)),
+            // Versioned copies that no manifest names any more (the resizer tags them).
+            (
+                "tagged_expiration",
+                object([
+                    ("tag_key", string(delivery::SUPERSEDED_TAG.0)),
+                    ("tag_value", string(delivery::SUPERSEDED_TAG.1)),
+                    ("days", number(delivery::SUPERSEDED_COPIES_KEPT_DAYS)),
+                ]),
+            ),
             ("abort_incomplete_multipart_upload_days", number(1)),
             (
                 "policy_statements",

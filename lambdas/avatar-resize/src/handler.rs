@@ -4,6 +4,12 @@
 //! retry it. An AWS failure is *transient*: the invocation fails, Lambda retries, and after the configured
 //! retries the event goes to the on-failure destination.
 //!
+//! Each upload's outputs are written twice: as versioned copies (`<prefix><sub>/<version>/<w>x<h>.<ext>`, the version
+//! from the original's ETag, immutable for a year) and at the stable keys the reference frontend reads
+//! (`<prefix><sub><suffix>.<ext>`, the kind's short `cache_control`), with a manifest (`<prefix><sub>.json`) naming the
+//! versioned copies; see `pipeline_contract::delivery`. The copies are written first, so the manifest never names a
+//! missing one.
+//!
 //! S3 events are at-least-once and unordered. The original is read with `If-Match` on the event's ETag (a changed
 //! object has its own, later event), and every output carries the event's sequencer and is replaced only by a
 //! conditional PUT from a later one: an old event arriving late, or the same event twice, changes nothing.
@@ -19,8 +25,10 @@ use aws_sdk_s3::types::{Tag, Tagging};
 use lambda_runtime::Diagnostic;
 use serde::Serialize;
 
+use pipeline_contract::delivery::{self, Manifest, ManifestImage};
+
 use crate::event::{is_later, new_objects, unquoted, NewObject};
-use crate::imaging::{self, Encoded, Rejection, SourceFormat};
+use crate::imaging::{self, Rejection, SourceFormat};
 use crate::settings::Settings;
 
 /// Tag put on an original once it has been handled.
@@ -56,6 +64,8 @@ pub enum Outcome {
         output_keys: Vec<String>,
         /// Bytes of all outputs.
         bytes: usize,
+        /// The versioned copies' version (absent when S3 gave neither an ETag nor a sequencer).
+        version: Option<String>,
         invalidation_id: Option<String>,
     },
     Rejected {
@@ -191,25 +201,68 @@ impl Resizer {
             Err(rejection) => return self.reject(object, rejection, Some(size)).await,
         };
         drop(bytes);
-        let encoded: Vec<_> = kind
-            .outputs
-            .iter()
-            .map(|output| kind.output_key(user_id, output))
-            .zip(images)
-            .collect();
-
-        let output_keys: Vec<String> = encoded.iter().map(|(key, _)| key.clone()).collect();
-        let output_len: usize = encoded.iter().map(|(_, image)| image.bytes.len()).sum();
-        let source = encoded.first().map(|(_, image)| image.source);
         let provenance = Provenance {
             etag: source_etag,
             sequencer: object.sequencer.clone(),
         };
-        if let Written::Superseded { key, by } = self.write_outputs(encoded, &provenance).await? {
+        let version = provenance
+            .etag
+            .as_deref()
+            .and_then(delivery::version_of)
+            .or_else(|| {
+                provenance
+                    .sequencer
+                    .as_deref()
+                    .and_then(delivery::version_of)
+            });
+        let output_len: usize = images.iter().map(|image| image.bytes.len()).sum();
+        let source = images.first().map(|image| image.source);
+        // The stable set: the main output first (written last), the others, then the manifest.
+        let mut stable: Vec<Payload> = kind
+            .outputs
+            .iter()
+            .zip(&images)
+            .map(|(output, image)| Payload {
+                key: kind.output_key(user_id, output),
+                content_type: image.format.content_type().to_owned(),
+                cache_control: kind.cache_control.clone(),
+                bytes: image.bytes.clone(),
+            })
+            .collect();
+        let output_keys: Vec<String> = stable.iter().map(|p| p.key.clone()).collect();
+        let previous = self.current_manifest(user_id).await;
+        let mut copy_keys = Vec::new();
+        if let Some(version) = &version {
+            let copies: Vec<Payload> = kind
+                .outputs
+                .iter()
+                .zip(images)
+                .map(|(output, image)| Payload {
+                    key: kind.versioned_key(user_id, version, output),
+                    content_type: image.format.content_type().to_owned(),
+                    cache_control: delivery::IMMUTABLE_CACHE_CONTROL.to_owned(),
+                    bytes: image.bytes,
+                })
+                .collect();
+            stable.push(self.manifest(user_id, version, &copies));
+            copy_keys = copies.iter().map(|p| p.key.clone()).collect();
+            self.write_copies(copies, &provenance).await?;
+        }
+        let mut invalidated = output_keys.clone();
+        if version.is_some() {
+            invalidated.push(kind.manifest_key(user_id));
+        }
+        if let Written::Superseded { key, by } = self.write_outputs(stable, &provenance).await? {
+            // No manifest will name the copies just written.
+            self.mark_superseded(&copy_keys).await;
             let why = format!("{key} is already from a later upload (sequencer {by})");
             return Ok(ignored(object, why));
         }
-        let invalidation_id = self.invalidate(&output_keys, object).await?;
+        if let Some(previous) = previous.filter(|m| Some(&m.version) != version.as_ref()) {
+            let keys: Vec<String> = previous.images.into_iter().map(|i| i.key).collect();
+            self.mark_superseded(&keys).await;
+        }
+        let invalidation_id = self.invalidate(&invalidated, object).await?;
         self.tag(object, &[(STATUS_TAG, "processed")]).await?;
         let output_key = output_keys.first().cloned().unwrap_or_default();
         tracing::info!(
@@ -222,6 +275,7 @@ impl Resizer {
             source_width = source.map(|s| s.width),
             source_height = source.map(|s| s.height),
             orientation = source.map(|s| s.orientation.value()),
+            version,
             invalidation_id,
             "outputs written"
         );
@@ -230,6 +284,7 @@ impl Resizer {
             output_key,
             output_keys,
             bytes: output_len,
+            version,
             invalidation_id,
         })
     }
@@ -265,16 +320,16 @@ impl Resizer {
     /// invocation, and the retry rewrites the set (the pipeline is deterministic: byte-identical outputs).
     async fn write_outputs(
         &self,
-        mut encoded: Vec<(String, Encoded)>,
+        mut stable: Vec<Payload>,
         provenance: &Provenance,
     ) -> Result<Written, TransientError> {
-        if encoded.is_empty() {
+        if stable.is_empty() {
             return Ok(Written::All);
         }
-        let main = encoded.remove(0);
+        let main = stable.remove(0);
         let mut others = tokio::task::JoinSet::new();
-        for (key, image) in encoded {
-            let write = self.output_write(key, image, provenance);
+        for payload in stable {
+            let write = self.output_write(payload, provenance);
             others.spawn(write.run());
         }
         let mut outcome = Written::All;
@@ -289,19 +344,117 @@ impl Resizer {
         if matches!(outcome, Written::Superseded { .. }) {
             return Ok(outcome);
         }
-        let (key, image) = main;
-        self.output_write(key, image, provenance).run().await
+        self.output_write(main, provenance).run().await
     }
 
-    fn output_write(&self, key: String, image: Encoded, provenance: &Provenance) -> OutputWrite {
+    fn output_write(&self, payload: Payload, provenance: &Provenance) -> OutputWrite {
         OutputWrite {
             s3: self.s3.clone(),
             bucket: self.settings.assets_bucket.clone(),
-            key,
-            content_type: image.format.content_type().to_owned(),
-            cache_control: self.settings.kind.cache_control.clone(),
-            bytes: image.bytes,
+            payload,
             provenance: provenance.clone(),
+        }
+    }
+
+    /// The versioned copies, concurrently: new keys for new bytes (a repeat writes the same bytes again), so no
+    /// condition is needed and no reader ever sees one change.
+    async fn write_copies(
+        &self,
+        copies: Vec<Payload>,
+        provenance: &Provenance,
+    ) -> Result<(), TransientError> {
+        let mut writes = tokio::task::JoinSet::new();
+        for payload in copies {
+            let put = put_request(&self.s3, &self.settings.assets_bucket, &payload, provenance);
+            let bucket = self.settings.assets_bucket.clone();
+            writes.spawn(async move {
+                put.send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|err| TransientError::Write {
+                        bucket,
+                        key: payload.key,
+                        source: boxed(err),
+                    })
+            });
+        }
+        while let Some(joined) = writes.join_next().await {
+            match joined {
+                Ok(result) => result?,
+                Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+            }
+        }
+        Ok(())
+    }
+
+    /// The manifest the stable set has now, if there is a readable one (anything else: `None`, and the previous
+    /// version's copies are left untagged, which costs storage only).
+    async fn current_manifest(&self, user_id: &str) -> Option<Manifest> {
+        let response = self
+            .s3
+            .get_object()
+            .bucket(&self.settings.assets_bucket)
+            .key(self.settings.kind.manifest_key(user_id))
+            .send()
+            .await
+            .ok()?;
+        let bytes = response.body.collect().await.ok()?.into_bytes();
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Tags copies that no manifest names any more, for the assets bucket's lifecycle rule to expire. Best effort:
+    /// a failure is logged, not retried (the outputs are written; a retry would find nothing to do).
+    async fn mark_superseded(&self, keys: &[String]) {
+        let (key, value) = delivery::SUPERSEDED_TAG;
+        for object in keys {
+            let tagging = Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .and_then(|tag| Tagging::builder().tag_set(tag).build());
+            let result = match tagging {
+                Ok(tagging) => self
+                    .s3
+                    .put_object_tagging()
+                    .bucket(&self.settings.assets_bucket)
+                    .key(object)
+                    .tagging(tagging)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(boxed),
+                Err(err) => Err(boxed(err)),
+            };
+            if let Err(err) = result {
+                tracing::warn!(key = object, %err, "superseded copy not tagged; it stays until removed by hand");
+            }
+        }
+    }
+
+    /// The manifest of one version: its copies' keys and sizes, the main one first.
+    fn manifest(&self, user_id: &str, version: &str, copies: &[Payload]) -> Payload {
+        let kind = &self.settings.kind;
+        let manifest = Manifest {
+            kind: kind.name.clone(),
+            version: version.to_owned(),
+            images: kind
+                .outputs
+                .iter()
+                .zip(copies)
+                .map(|(output, copy)| ManifestImage {
+                    key: copy.key.clone(),
+                    width: output.spec.width,
+                    height: output.spec.height,
+                    content_type: copy.content_type.clone(),
+                })
+                .collect(),
+        };
+        Payload {
+            key: kind.manifest_key(user_id),
+            content_type: delivery::MANIFEST_CONTENT_TYPE.to_owned(),
+            cache_control: kind.cache_control.clone(),
+            // A struct of strings and numbers always serialises.
+            bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
         }
     }
 
@@ -582,22 +735,51 @@ async fn stored_output(
 struct OutputWrite {
     s3: aws_sdk_s3::Client,
     bucket: String,
+    payload: Payload,
+    provenance: Provenance,
+}
+
+/// One object to write to the assets bucket.
+struct Payload {
     key: String,
     content_type: String,
     cache_control: String,
     bytes: Vec<u8>,
-    provenance: Provenance,
+}
+
+/// A PUT of `payload` carrying where it came from (the original's ETag and sequencer) as metadata.
+fn put_request(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    payload: &Payload,
+    provenance: &Provenance,
+) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+    let mut put = s3
+        .put_object()
+        .bucket(bucket)
+        .key(&payload.key)
+        .content_type(&payload.content_type)
+        .cache_control(&payload.cache_control)
+        .body(ByteStream::from(payload.bytes.clone()));
+    if let Some(etag) = &provenance.etag {
+        put = put.metadata(SOURCE_ETAG_METADATA, etag);
+    }
+    if let Some(sequencer) = &provenance.sequencer {
+        put = put.metadata(SOURCE_SEQUENCER_METADATA, sequencer);
+    }
+    put
 }
 
 impl OutputWrite {
     async fn run(self) -> Result<Written, TransientError> {
+        let key = &self.payload.key;
         let write_error = |err: Box<dyn std::error::Error + Send + Sync>| TransientError::Write {
             bucket: self.bucket.clone(),
-            key: self.key.clone(),
+            key: key.clone(),
             source: err,
         };
         for _ in 0..WRITE_ATTEMPTS {
-            let stored = stored_output(&self.s3, &self.bucket, &self.key)
+            let stored = stored_output(&self.s3, &self.bucket, key)
                 .await
                 .map_err(|err| write_error(boxed(err)))?;
             let theirs = stored
@@ -606,29 +788,17 @@ impl OutputWrite {
             if let (Some(ours), Some(theirs)) = (&self.provenance.sequencer, theirs) {
                 if is_later(theirs, ours) {
                     return Ok(Written::Superseded {
-                        key: self.key.clone(),
+                        key: key.clone(),
                         by: theirs.to_owned(),
                     });
                 }
             }
-            let mut put = self
-                .s3
-                .put_object()
-                .bucket(&self.bucket)
-                .key(&self.key)
-                .content_type(&self.content_type)
-                .cache_control(&self.cache_control);
-            put = match stored.and_then(|s| s.object_etag) {
+            let put = put_request(&self.s3, &self.bucket, &self.payload, &self.provenance);
+            let put = match stored.and_then(|s| s.object_etag) {
                 Some(etag) => put.if_match(etag),
                 None => put.if_none_match("*"),
             };
-            if let Some(etag) = &self.provenance.etag {
-                put = put.metadata(SOURCE_ETAG_METADATA, etag);
-            }
-            if let Some(sequencer) = &self.provenance.sequencer {
-                put = put.metadata(SOURCE_SEQUENCER_METADATA, sequencer);
-            }
-            match put.body(ByteStream::from(self.bytes.clone())).send().await {
+            match put.send().await {
                 Ok(_) => return Ok(Written::All),
                 // 412: replaced since the HEAD; 409: a concurrent conditional write. Read again.
                 Err(err) if matches!(http_status(&err), Some(409 | 412)) => {}

@@ -38,6 +38,7 @@ impl Kind {
         (!rest.is_empty() && !rest.contains('/')).then_some(rest)
     }
 
+    /// The output's stable key, `<prefix><user id><suffix>.<ext>`: rewritten by every upload.
     pub fn output_key(&self, user_id: &str, output: &Output) -> String {
         format!(
             "{}{user_id}{}.{}",
@@ -45,6 +46,23 @@ impl Kind {
             output.suffix,
             output.spec.format.extension()
         )
+    }
+
+    /// The output's versioned key, `<prefix><user id>/<version>/<w>x<h>.<ext>`: written once, never changed.
+    pub fn versioned_key(&self, user_id: &str, version: &str, output: &Output) -> String {
+        pipeline_contract::delivery::versioned_key(
+            &self.output_prefix,
+            user_id,
+            version,
+            output.spec.width,
+            output.spec.height,
+            output.spec.format.extension(),
+        )
+    }
+
+    /// The manifest's key, `<prefix><user id>.json`: names the newest version's copies.
+    pub fn manifest_key(&self, user_id: &str) -> String {
+        pipeline_contract::delivery::manifest_key(&self.output_prefix, user_id)
     }
 }
 

@@ -220,11 +220,19 @@ impl Fixture {
     }
 
     async fn tags(&self, key: &str) -> Vec<(String, String)> {
+        self.tags_in(UPLOADS, key).await
+    }
+
+    async fn asset_tags(&self, key: &str) -> Vec<(String, String)> {
+        self.tags_in(ASSETS, key).await
+    }
+
+    async fn tags_in(&self, bucket: &str, key: &str) -> Vec<(String, String)> {
         let response = self
             .resizer
             .s3
             .get_object_tagging()
-            .bucket(UPLOADS)
+            .bucket(bucket)
             .key(key)
             .send()
             .await
@@ -299,8 +307,110 @@ async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
     invalidated.sort();
     assert_eq!(
         invalidated,
-        ["/avatars/user-1.jpg", "/avatars/user-1_128.jpg"]
+        [
+            "/avatars/user-1.jpg",
+            "/avatars/user-1.json",
+            "/avatars/user-1_128.jpg"
+        ]
     );
+}
+
+/// Issue 17 item 1: each upload also writes immutable, versioned copies (version from the original's ETag) and a
+/// manifest at a stable key naming them; a later upload gets a new version and the manifest follows it, while the
+/// earlier copies stay as they were (a page that loaded them keeps working).
+#[tokio::test]
+async fn each_upload_writes_immutable_versioned_copies_and_a_manifest_naming_them() {
+    let f = fixture(false).await;
+    let key = "avatars/original/user-9";
+    let first = f.upload(key, corpus("orientation_6.jpg")).await;
+    let etag = f
+        .resizer
+        .s3
+        .head_object()
+        .bucket(UPLOADS)
+        .key(key)
+        .send()
+        .await
+        .unwrap()
+        .e_tag()
+        .unwrap()
+        .to_owned();
+    let outcomes = f.resizer.handle(first).await.unwrap();
+    let version = match &outcomes[..] {
+        [Outcome::Written {
+            version: Some(version),
+            ..
+        }] => version.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        Some(version.clone()),
+        pipeline_contract::delivery::version_of(&etag)
+    );
+
+    let (manifest, content_type, cache_control) =
+        f.get(ASSETS, "avatars/user-9.json").await.unwrap();
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        cache_control.as_deref(),
+        Some("public, max-age=86400"),
+        "as short-lived as the stable URLs"
+    );
+    let manifest: pipeline_contract::delivery::Manifest =
+        serde_json::from_slice(&manifest).unwrap();
+    assert_eq!(manifest.version, version);
+    let sizes: Vec<_> = manifest
+        .images
+        .iter()
+        .map(|i| (i.key.clone(), i.width, i.height))
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            (format!("avatars/user-9/{version}/512x512.jpg"), 512, 512),
+            (format!("avatars/user-9/{version}/128x128.jpg"), 128, 128),
+        ]
+    );
+    let (stable, _, _) = f.get(ASSETS, "avatars/user-9.jpg").await.unwrap();
+    for image in &manifest.images {
+        let (bytes, content_type, cache_control) = f.get(ASSETS, &image.key).await.unwrap();
+        assert_eq!(content_type.as_deref(), Some("image/jpeg"));
+        assert_eq!(
+            cache_control.as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        let decoded = turbojpeg::decompress(&bytes, turbojpeg::PixelFormat::RGB).unwrap();
+        assert_eq!(
+            (decoded.width as u32, decoded.height as u32),
+            (image.width, image.height)
+        );
+    }
+    let (main_copy, _, _) = f.get(ASSETS, &manifest.images[0].key).await.unwrap();
+    assert_eq!(
+        main_copy, stable,
+        "the stable URL serves the newest version's bytes"
+    );
+
+    let second = f.upload(key, corpus("orientation_1.jpg")).await;
+    assert_eq!(outcome(&f.resizer.handle(second).await.unwrap()), "written");
+    let (manifest_after, _, _) = f.get(ASSETS, "avatars/user-9.json").await.unwrap();
+    let manifest_after: pipeline_contract::delivery::Manifest =
+        serde_json::from_slice(&manifest_after).unwrap();
+    assert_ne!(
+        manifest_after.version, version,
+        "a new upload is a new version"
+    );
+    let (old_copy, _, _) = f.get(ASSETS, &manifest.images[0].key).await.unwrap();
+    assert_eq!(old_copy, main_copy, "a version's copies never change");
+
+    // The replaced version's copies are marked for the bucket's lifecycle rule; the new ones are not.
+    let superseded = [("avatar-version".to_owned(), "superseded".to_owned())];
+    for image in &manifest.images {
+        assert_eq!(f.asset_tags(&image.key).await, superseded, "{}", image.key);
+    }
+    for image in &manifest_after.images {
+        assert_eq!(f.asset_tags(&image.key).await, [], "{}", image.key);
+    }
 }
 
 #[tokio::test]
@@ -475,13 +585,14 @@ async fn a_repeated_event_is_a_no_op_but_a_retry_after_a_partial_write_completes
         "written"
     );
     let (first, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
-    assert_eq!(f.invalidated_paths().await.len(), 2);
+    // Both stable outputs and the manifest, in one invalidation.
+    assert_eq!(f.invalidated_paths().await.len(), 3);
     // S3 delivers the same event twice: nothing is downloaded, written or invalidated again.
     assert_eq!(
         outcome(&f.resizer.handle(event.clone()).await.unwrap()),
         "already done"
     );
-    assert_eq!(f.invalidated_paths().await.len(), 2);
+    assert_eq!(f.invalidated_paths().await.len(), 3);
 
     // A write failed after the small output: Lambda retries, and the retry writes the set again, byte-identical.
     f.resizer

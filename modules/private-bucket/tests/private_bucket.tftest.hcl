@@ -106,3 +106,32 @@ run "rejects_unknown_cors_method" {
 
   expect_failures = [var.cors_rules]
 }
+
+run "tagged_objects_expire" {
+  command = plan
+
+  variables {
+    versioning        = true
+    tagged_expiration = { tag_key = "avatar-version", tag_value = "superseded", days = 7 }
+  }
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.expiration[0].days if r.id == "expire-tagged-objects"]) == 7
+    error_message = "Tagged objects expire after the given days."
+  }
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].tag[0] if r.id == "expire-tagged-objects"]) == { key = "avatar-version", value = "superseded" }
+    error_message = "Only objects carrying the tag expire."
+  }
+}
+
+run "tagged_expiration_needs_a_day" {
+  command = plan
+
+  variables {
+    tagged_expiration = { tag_key = "k", tag_value = "v", days = 0 }
+  }
+
+  expect_failures = [var.tagged_expiration]
+}

@@ -8,6 +8,8 @@ use pipeline_contract::limits::{self, MAX_OUTPUTS_PER_KIND, MAX_OUTPUT_PIXELS};
 /// An upper bound that keeps the number of functions small (each kind has a resizer and an upload function).
 pub const MAX_IMAGE_KINDS: usize = 5;
 
+const KIND_HELP: &str = "each kind needs its own value";
+
 /// Reports `value` if an earlier entry had it.
 pub(super) fn unique(
     c: &mut Checker,
@@ -15,6 +17,7 @@ pub(super) fn unique(
     value: &str,
     span: Range<usize>,
     key: &str,
+    help: &str,
 ) {
     if seen.iter().any(|(v, _)| v == value) {
         c.report(
@@ -22,7 +25,7 @@ pub(super) fn unique(
             span.clone(),
             format!("`{key}` \"{value}\" appears twice"),
             "duplicate",
-            "each kind needs its own value",
+            help,
         );
     }
     seen.push((value.to_owned(), span));
@@ -92,7 +95,7 @@ pub(super) fn check_images(
                 "allowed: 1 to 16 of a-z0-9, starting with a letter (it names the kind's functions)",
             );
         }
-        unique(c, &mut names, name, k.name.span(), "images.name");
+        unique(c, &mut names, name, k.name.span(), "images.name", KIND_HELP);
         let route = k.route.get_ref();
         let route_ok = route.starts_with('/')
             && route.len() <= 64
@@ -112,7 +115,14 @@ pub(super) fn check_images(
                 "allowed: a path such as \"/banners/key_upload\" (segments of a-z0-9_-, not under /api/); it is served as POST",
             );
         }
-        unique(c, &mut routes, route, k.route.span(), "images.route");
+        unique(
+            c,
+            &mut routes,
+            route,
+            k.route.span(),
+            "images.route",
+            KIND_HELP,
+        );
         for (key, prefix) in [
             ("originals_prefix", &k.originals_prefix),
             ("output_prefix", &k.output_prefix),
@@ -158,6 +168,7 @@ pub(super) fn check_images(
             );
         }
         let mut files: Vec<(String, Range<usize>)> = Vec::new();
+        let mut versioned_files: Vec<(String, Range<usize>)> = Vec::new();
         let mut outputs = Vec::new();
         for (i, out) in outs.iter().enumerate() {
             let o = out.get_ref();
@@ -238,6 +249,16 @@ pub(super) fn check_images(
                 &file,
                 out.span(),
                 "images.outputs (suffix and format)",
+                "each output of a kind needs its own suffix or format: they name its stable key",
+            );
+            // The versioned copy's name (pipeline_contract::delivery::versioned_key) is its size and format.
+            unique(
+                c,
+                &mut versioned_files,
+                &format!("{width}x{height}.{}", format.extension()),
+                out.span(),
+                "images.outputs (size and format)",
+                "each output of a kind needs its own size or format: they name its versioned copy, <prefix><sub>/<version>/<w>x<h>.<ext>",
             );
             outputs.push(ImageOutput {
                 width,
