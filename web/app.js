@@ -5,7 +5,9 @@
 //
 // Upload flow, per image kind (the same as the production app): POST the kind's route (/avatars/key_upload,
 // /banners/key_upload) with the file's type and size → a presigned PUT bound to both → PUT the file straight to
-// S3 → poll the image's CDN URL (HEAD, ETag exposed by the CDN's CORS headers) until it changes, then show it.
+// S3 → poll the kind's manifest on the CDN (<base>/<sub>.json, short-lived) until it names a new version, then show
+// that version's immutable copies (src and srcset). Images made before manifests existed are shown from the
+// stable URL (<base>/<sub>.<ext>, ETag exposed by the CDN's CORS headers).
 
 const PROCESSING_TIMEOUT_MS = 30_000;
 const MAGIC = [
@@ -49,6 +51,33 @@ function claims(jwt) {
 
 function imageUrl(kind) {
   return `${kind.baseUrl}/${sub}.${kind.extension}`;
+}
+
+// The newest version's manifest ({kind, version, images: [{key, width, height, content_type}]}), or null.
+async function currentManifest(kind) {
+  try {
+    const response = await fetch(`${kind.baseUrl}/${sub}.json`, { cache: "no-store" });
+    if (!response.ok) return null;
+    const manifest = await response.json();
+    return manifest?.version && manifest.images?.length ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+// A manifest key is relative to the CDN's root; the kind's base URL is that root plus the output prefix.
+function copyUrl(kind, key) {
+  const prefix = key.slice(0, key.indexOf(`${sub}/`));
+  const base = `${kind.baseUrl}/`;
+  return `${base.endsWith(prefix) ? base.slice(0, base.length - prefix.length) : base}${key}`;
+}
+
+function showVersion(kind, manifest) {
+  const img = el(kind, "img");
+  const [main] = manifest.images;
+  img.sizes = `${img.width || main.width}px`;
+  img.srcset = manifest.images.map((i) => `${copyUrl(kind, i.key)} ${i.width}w`).join(", ");
+  img.src = copyUrl(kind, main.key);
 }
 
 async function currentEtag(kind) {
@@ -120,8 +149,8 @@ async function requestUpload(kind, file, type) {
 async function waitForNew(kind, previous) {
   const deadline = Date.now() + PROCESSING_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const etag = await currentEtag(kind);
-    if (etag && etag !== previous) return etag;
+    const manifest = await currentManifest(kind);
+    if (manifest && manifest.version !== previous) return manifest;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`the image was uploaded but no new ${kind.name} appeared: it may not be a valid image`);
@@ -143,7 +172,7 @@ async function onFile(kind, event) {
     return;
   }
   try {
-    const previous = await currentEtag(kind);
+    const previous = (await currentManifest(kind))?.version;
     setStatus(kind, "Preparing the upload…");
     const upload = await requestUpload(kind, file, type);
     progress.value = 0;
@@ -151,8 +180,7 @@ async function onFile(kind, event) {
     setStatus(kind, "Uploading…");
     await put(upload, file, progress);
     setStatus(kind, "Processing…");
-    const etag = await waitForNew(kind, previous);
-    showImage(kind, etag);
+    showVersion(kind, await waitForNew(kind, previous));
     setStatus(kind, `Your new ${kind.name} is live.`, "ok");
   } catch (err) {
     setStatus(kind, `Upload failed: ${err.message}`, "error");
@@ -254,10 +282,17 @@ function signIn(candidate) {
   $("sub").textContent = sub;
   $("limits").textContent = `${typeNames()}, up to ${megabytes(config.maxUploadBytes)}.`;
   for (const kind of kinds()) {
-    if (el(kind, "img")) currentEtag(kind).then((etag) => (etag ? showImage(kind, etag) : null));
+    if (el(kind, "img")) showCurrent(kind);
   }
   loadProfile();
   return true;
+}
+
+async function showCurrent(kind) {
+  const manifest = await currentManifest(kind);
+  if (manifest) return showVersion(kind, manifest);
+  const etag = await currentEtag(kind);
+  if (etag) showImage(kind, etag);
 }
 
 async function main() {

@@ -1,7 +1,8 @@
 // The profile page in headless Chromium, driven by playwright-core (run by local-cloud/tests/browser.rs).
 //
 // 1. From the allowed origin: sign in with the token, pick a non-image (refused before upload, "Wrong type"),
-//    pick a JPEG, see progress and then the processed 512×512 avatar; then a 1500×500 banner. Screenshot.
+//    pick a JPEG, see progress and then the processed 512×512 avatar, shown from the versioned copy its manifest
+//    names (and again after a reload); then a 1500×500 banner. Screenshot.
 //    Then the profile form: a blank display name is shown as an error next to the field; a name and bio saved
 //    are there after a reload.
 // 2. From an origin the config does not allow: the same upload fails on CORS and the page says so.
@@ -41,12 +42,24 @@ try {
   results.sawProgress = true;
   await page.waitForFunction(() => document.querySelector('#status').className === 'ok', null, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelector('#avatar').complete && document.querySelector('#avatar').naturalWidth > 0);
-  results.avatar = await page.evaluate(() => {
+  // The srcset lets the browser pick the copy that fits the 128 px element (naturalWidth is then the copy's width
+  // over its density); the main copy (src), decoded by itself, is the 512×512 one.
+  results.avatar = await page.evaluate(async () => {
     const img = document.querySelector('#avatar');
-    return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+    const main = new Image();
+    main.src = img.src;
+    await main.decode();
+    return { width: main.naturalWidth, height: main.naturalHeight, src: img.src, shown: img.currentSrc, shownWidth: img.naturalWidth, srcset: img.srcset };
   });
   if (results.avatar.width !== 512 || results.avatar.height !== 512) {
     throw new Error(`the avatar is ${results.avatar.width}×${results.avatar.height}, not 512×512`);
+  }
+  if (results.avatar.shownWidth < 128 || !/\/[0-9a-f]{16}\/\d+x\d+\.jpg$/.test(results.avatar.shown)) {
+    throw new Error(`the avatar shown is ${results.avatar.shown} (${results.avatar.shownWidth} px wide)`);
+  }
+  // Shown from the manifest's versioned, immutable copy, not the stable URL.
+  if (!/\/avatars\/[^/]+\/[0-9a-f]{16}\/512x512\.jpg$/.test(results.avatar.src)) {
+    throw new Error(`the avatar is not shown from a versioned copy: ${results.avatar.src}`);
   }
   results.status = await page.textContent('#status');
 
@@ -54,12 +67,19 @@ try {
   await page.setInputFiles('#banner-file', args.image);
   await page.waitForFunction(() => document.querySelector('#banner-status').className === 'ok', null, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelector('#banner').complete && document.querySelector('#banner').naturalWidth > 0);
-  results.banner = await page.evaluate(() => {
+  // naturalWidth of an <img> with a srcset is the copy's width over its density for `sizes`: decode src itself.
+  results.banner = await page.evaluate(async () => {
     const img = document.querySelector('#banner');
-    return { width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+    const main = new Image();
+    main.src = img.src;
+    await main.decode();
+    return { width: main.naturalWidth, height: main.naturalHeight, src: img.src };
   });
   if (results.banner.width !== 1500 || results.banner.height !== 500) {
     throw new Error(`the banner is ${results.banner.width}×${results.banner.height}, not 1500×500`);
+  }
+  if (!/\/banners\/[^/]+\/[0-9a-f]{16}\/1500x500\.jpg$/.test(results.banner.src)) {
+    throw new Error(`the banner is not shown from a versioned copy: ${results.banner.src}`);
   }
   results.avatarAfterBanner = await page.evaluate(() => document.querySelector('#avatar').src);
 
@@ -78,7 +98,15 @@ try {
   await page.waitForFunction(() => document.querySelector('#profile-status').className === 'ok');
   await page.reload();
   await page.waitForFunction(() => document.querySelector('#display_name').value !== '');
-  results.afterReload = { displayName: await page.inputValue('#display_name'), bio: await page.inputValue('#bio') };
+  await page.waitForFunction(() => document.querySelector('#avatar').src !== '');
+  results.afterReload = {
+    displayName: await page.inputValue('#display_name'),
+    bio: await page.inputValue('#bio'),
+    avatar: await page.evaluate(() => document.querySelector('#avatar').src),
+  };
+  if (results.afterReload.avatar !== results.avatar.src) {
+    throw new Error(`after a reload the avatar is ${results.afterReload.avatar}, not the manifest's ${results.avatar.src}`);
+  }
   if (results.afterReload.displayName !== name || results.afterReload.bio !== bio) {
     throw new Error(`the profile did not survive a reload: ${JSON.stringify(results.afterReload)}`);
   }
