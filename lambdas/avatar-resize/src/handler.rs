@@ -405,28 +405,16 @@ impl Resizer {
     /// Tags copies that no manifest names any more, for the assets bucket's lifecycle rule to expire. Best effort:
     /// a failure is logged, not retried (the outputs are written; a retry would find nothing to do).
     async fn mark_superseded(&self, keys: &[String]) {
-        let (key, value) = delivery::SUPERSEDED_TAG;
-        for object in keys {
-            let tagging = Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .and_then(|tag| Tagging::builder().tag_set(tag).build());
-            let result = match tagging {
-                Ok(tagging) => self
-                    .s3
-                    .put_object_tagging()
-                    .bucket(&self.settings.assets_bucket)
-                    .key(object)
-                    .tagging(tagging)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(boxed),
-                Err(err) => Err(boxed(err)),
-            };
-            if let Err(err) = result {
-                tracing::warn!(key = object, %err, "superseded copy not tagged; it stays until removed by hand");
+        for key in keys {
+            let tagged = put_tags(
+                &self.s3,
+                &self.settings.assets_bucket,
+                key,
+                &[delivery::SUPERSEDED_TAG],
+            )
+            .await;
+            if let Err(err) = tagged {
+                tracing::warn!(key, %err, "superseded copy not tagged; it stays until removed by hand");
             }
         }
     }
@@ -586,38 +574,13 @@ impl Resizer {
     }
 
     async fn tag(&self, object: &NewObject, tags: &[(&str, &str)]) -> Result<(), TransientError> {
-        let tag_error = |err: Box<dyn std::error::Error + Send + Sync>| TransientError::Tag {
-            bucket: object.bucket.clone(),
-            key: object.key.clone(),
-            source: err,
-        };
-        let tag_set = tags
-            .iter()
-            .map(|(key, value)| Tag::builder().key(*key).value(*value).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|err| tag_error(boxed(err)))?;
-        let tagging = Tagging::builder()
-            .set_tag_set(Some(tag_set))
-            .build()
-            .map_err(|err| tag_error(boxed(err)))?;
-        match self
-            .s3
-            .put_object_tagging()
-            .bucket(&object.bucket)
-            .key(&object.key)
-            .tagging(tagging)
-            .send()
+        put_tags(&self.s3, &object.bucket, &object.key, tags)
             .await
-        {
-            Ok(_) => Ok(()),
-            // Deleted meanwhile: nothing left to mark.
-            Err(err)
-                if err.as_service_error().and_then(|e| e.meta().code()) == Some("NoSuchKey") =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(tag_error(boxed(err))),
-        }
+            .map_err(|source| TransientError::Tag {
+                bucket: object.bucket.clone(),
+                key: object.key.clone(),
+                source,
+            })
     }
 
     /// Asks CloudFront to drop its cached copies of the outputs, in one invalidation. The caller reference is
@@ -808,6 +771,34 @@ impl OutputWrite {
         Err(write_error(
             format!("another writer replaced it {WRITE_ATTEMPTS} times in a row").into(),
         ))
+    }
+}
+
+/// Replaces the object's tags; an object deleted meanwhile has nothing left to mark and is not an error.
+async fn put_tags(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+    tags: &[(&str, &str)],
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let tag_set = tags
+        .iter()
+        .map(|(key, value)| Tag::builder().key(*key).value(*value).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build()?;
+    match s3
+        .put_object_tagging()
+        .bucket(bucket)
+        .key(key)
+        .tagging(tagging)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.as_service_error().and_then(|e| e.meta().code()) == Some("NoSuchKey") => {
+            Ok(())
+        }
+        Err(err) => Err(boxed(err)),
     }
 }
 
