@@ -37,10 +37,22 @@ try {
   await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Wrong type'));
   results.notImage = await page.textContent('#status');
 
+  // Every status the page shows is recorded as it is set: a small upload passes through "Uploading…" faster than
+  // a polling wait can be sure to see it.
+  await page.evaluate(() => {
+    const status = document.querySelector('#status');
+    window.statusHistory = [];
+    new MutationObserver(() => window.statusHistory.push(status.textContent))
+      .observe(status, { childList: true, characterData: true, subtree: true });
+  });
   await page.setInputFiles('#file', args.image);
-  await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Uploading'), null, { timeout: 10_000 });
-  results.sawProgress = true;
   await page.waitForFunction(() => document.querySelector('#status').className === 'ok', null, { timeout: 30_000 });
+  const history = await page.evaluate(() => window.statusHistory);
+  const stage = (prefix) => history.findIndex((text) => text.startsWith(prefix));
+  if (!(stage('Preparing') >= 0 && stage('Preparing') < stage('Uploading') && stage('Uploading') < stage('Processing'))) {
+    throw new Error(`the page did not show Preparing, Uploading, Processing in order: ${JSON.stringify(history)}`);
+  }
+  results.sawProgress = true;
   await page.waitForFunction(() => document.querySelector('#avatar').complete && document.querySelector('#avatar').naturalWidth > 0);
   // The srcset lets the browser pick the copy that fits the 128 px element (naturalWidth is then the copy's width
   // over its density); the main copy (src), decoded by itself, is the 512×512 one.
