@@ -5,6 +5,10 @@ use std::ops::RangeInclusive;
 /// The most upload URLs per user and hour a config may allow (`upload.uploads_per_user_per_hour`).
 pub const MAX_UPLOADS_PER_USER_PER_HOUR: u32 = 10_000;
 
+/// Originals of one user the resizers decode per hour (`upload.resizes_per_user_per_hour`): a presigned URL takes
+/// any number of PUTs until it expires, so this, not the URL budget, bounds one user's decodes.
+pub const RESIZES_PER_USER_PER_HOUR: RangeInclusive<u32> = 1..=10_000;
+
 /// A presigned upload URL's lifetime in seconds (`upload.url_ttl_seconds`): long enough for a slow phone
 /// upload, at most an hour.
 pub const URL_TTL_SECONDS: RangeInclusive<u32> = 10..=3600;

@@ -68,18 +68,26 @@ module "image_triggers" {
   source_account = "210987654321"
   targets = {
     avatar = {
-      function_name = module.avatar_resize.lambda_function_name
-      function_arn  = module.avatar_resize.lambda_function_arn
+      function_arn = module.avatar_resize.lambda_function_arn
+      queue_name   = "cruddur-dev-avatar-resize-events"
       filter_prefixes = [
         "avatars/original/"
       ]
+      max_concurrency            = 2
+      visibility_timeout_seconds = 180
+      failure_queue_arn          = module.avatar_resize.lambda_failure_queue_arn
+      max_receive_count          = 3
     }
     banner = {
-      function_name = module.banner_resize.lambda_function_name
-      function_arn  = module.banner_resize.lambda_function_arn
+      function_arn = module.banner_resize.lambda_function_arn
+      queue_name   = "cruddur-dev-banner-resize-events"
       filter_prefixes = [
         "banners/original/"
       ]
+      max_concurrency            = 2
+      visibility_timeout_seconds = 180
+      failure_queue_arn          = module.banner_resize.lambda_failure_queue_arn
+      max_receive_count          = 3
     }
   }
 }
@@ -87,11 +95,6 @@ module "image_triggers" {
 module "upload_quota" {
   source     = "../../modules/upload-quota"
   table_name = "cruddur-dev-upload-quota"
-}
-
-moved {
-  from = module.avatar_resize_trigger.aws_lambda_permission.this
-  to   = module.image_triggers.aws_lambda_permission.this["avatar"]
 }
 
 moved {

@@ -22,10 +22,12 @@ locals {
       "png",
       "webp"
     ]
-    max_input_bytes = 5242880
-    max_pixels      = 50000000
-    max_dimension   = 16384
-    distribution_id = null
+    max_input_bytes           = 5242880
+    max_pixels                = 50000000
+    max_dimension             = 16384
+    distribution_id           = null
+    quota_table               = module.upload_quota.table_name
+    resizes_per_user_per_hour = 60
   }
 }
 
@@ -72,6 +74,26 @@ module "avatar_resize" {
       ]
     },
     {
+      Sid = "ReceiveOwnEvents"
+      Action = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes"
+      ]
+      Resource = [
+        "arn:aws:sqs:us-east-1:345678901234:cruddur-prod-avatar-resize-events"
+      ]
+    },
+    {
+      Sid = "CountResizesPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
+    },
+    {
       Sid = "ListSoAMissingKeyIsNotFound"
       Action = [
         "s3:ListBucket"
@@ -80,6 +102,13 @@ module "avatar_resize" {
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
       ]
+    }
+  ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-prod-avatar-resize could not count an original against the user's hourly resize budget and allowed it (see its log group)."
     }
   ]
 }
@@ -175,10 +204,12 @@ locals {
       "png",
       "webp"
     ]
-    max_input_bytes = 5242880
-    max_pixels      = 50000000
-    max_dimension   = 16384
-    distribution_id = null
+    max_input_bytes           = 5242880
+    max_pixels                = 50000000
+    max_dimension             = 16384
+    distribution_id           = null
+    quota_table               = module.upload_quota.table_name
+    resizes_per_user_per_hour = 60
   }
 }
 
@@ -225,6 +256,26 @@ module "banner_resize" {
       ]
     },
     {
+      Sid = "ReceiveOwnEvents"
+      Action = [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes"
+      ]
+      Resource = [
+        "arn:aws:sqs:us-east-1:345678901234:cruddur-prod-banner-resize-events"
+      ]
+    },
+    {
+      Sid = "CountResizesPerUser"
+      Action = [
+        "dynamodb:UpdateItem"
+      ]
+      Resource = [
+        module.upload_quota.table_arn
+      ]
+    },
+    {
       Sid = "ListSoAMissingKeyIsNotFound"
       Action = [
         "s3:ListBucket"
@@ -233,6 +284,13 @@ module "banner_resize" {
         module.uploads_bucket.s3_bucket_arn,
         module.assets_bucket.s3_bucket_arn
       ]
+    }
+  ]
+  log_alarms = [
+    {
+      name        = "quota-unavailable"
+      pattern     = "\"upload quota unavailable\""
+      description = "cruddur-prod-banner-resize could not count an original against the user's hourly resize budget and allowed it (see its log group)."
     }
   ]
 }

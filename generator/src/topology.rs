@@ -39,11 +39,22 @@ pub mod names {
 pub struct KindNames {
     pub resize_module: String,
     pub resize_function: String,
+    /// The SQS queue S3 sends the kind's events to (the resizer's event source).
+    pub resize_queue: String,
     pub upload_module: String,
     pub upload_function: String,
 }
 
 impl KindNames {
+    /// The resize queue's ARN, from its name: a module output would make the function's policy wait for the queue,
+    /// and the queue's event source mapping waits for the function.
+    pub fn resize_queue_arn(&self, config: &Config) -> String {
+        format!(
+            "arn:aws:sqs:{}:{}:{}",
+            config.environment.region, config.environment.account_id, self.resize_queue
+        )
+    }
+
     pub fn of(config: &Config, kind: &ImageKind) -> Self {
         let prefix = config.name_prefix();
         let (upload_module, upload_function) = if kind.name == "avatar" {
@@ -60,6 +71,7 @@ impl KindNames {
         KindNames {
             resize_module: format!("{}_resize", kind.name),
             resize_function: format!("{prefix}-{}-resize", kind.name),
+            resize_queue: format!("{prefix}-{}-resize-events", kind.name),
             upload_module,
             upload_function,
         }

@@ -283,6 +283,13 @@ fn issue_8_each_kind_is_scoped_to_its_own_prefixes() {
                 && resize[1].ends_with(&format!("/{}*\"", kind.output_prefix)),
             "{resize:?}"
         );
+        // Issue 28 item 2: its own queue, and the per-user counters.
+        assert_eq!(
+            resize[2],
+            format!("\"{}\"", names.resize_queue_arn(&config)),
+            "{resize:?}"
+        );
+        assert!(resize[3].contains("upload_quota.table_arn"), "{resize:?}");
         // Issue 18 findings 5 and 6: the two buckets themselves (ListBucket), so a deleted original or a first
         // output answers 404 on AWS, not 403.
         assert_eq!(

@@ -1,8 +1,11 @@
-//! S3 event notifications, emulated: moto runs no Lambda code, so s3rver (which holds the objects) posts each event
-//! it raises to this receiver, which applies the applied `aws_s3_bucket_notification` (bucket, prefix, suffix,
-//! created events only) and hands every match to the resize handler as the event S3 sends (`ObjectCreated:Put`,
-//! form-encoded key, size, eTag, an increasing sequencer). Like an asynchronous Lambda invocation, the receiver
-//! answers at once and a failed delivery is retried.
+//! S3 event notifications through the kind's SQS queue, emulated: moto runs no Lambda code, so s3rver (which holds
+//! the objects) posts each event it raises to this receiver, which applies the applied `aws_s3_bucket_notification`
+//! (bucket, prefix, suffix, created events only) and puts every match on the queue it names, as the message S3 sends
+//! (`ObjectCreated:Put`, form-encoded key, size, eTag, an increasing sequencer). Each queue is drained as the applied
+//! `aws_lambda_event_source_mapping` drains it: at most its `maximum_concurrency` handlers at once, one message per
+//! invocation ([`Resizer::handle_queue`], the function's entry point), a reported batch item failure received again
+//! (after a second here, the visibility timeout in AWS) until the queue's `maxReceiveCount`, then dropped with the
+//! line AWS's move to the failure queue would correspond to.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -10,41 +13,69 @@ use std::time::Duration;
 
 use avatar_resize::handler::Resizer;
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use http::StatusCode;
 use serde_json::{json, Value};
+use tokio::sync::Semaphore;
 
 use crate::http::{message, read_body, Reply, Request};
 
-/// One `lambda_function` block of the bucket notification, with the handler of the function it names (one
-/// resize function per image kind).
+/// One SQS queue with its event source mapping: the function it feeds and how.
+pub struct EventQueue {
+    pub arn: String,
+    pub function_name: String,
+    pub resizer: Arc<Resizer>,
+    /// The mapping's `maximum_concurrency`: invocations in flight at once.
+    concurrency: Semaphore,
+    /// The redrive policy's `maxReceiveCount`.
+    pub max_receives: u32,
+}
+
+impl EventQueue {
+    pub fn new(
+        arn: String,
+        function_name: String,
+        resizer: Arc<Resizer>,
+        max_concurrency: usize,
+        max_receives: u32,
+    ) -> Self {
+        Self {
+            arn,
+            function_name,
+            resizer,
+            concurrency: Semaphore::new(max_concurrency),
+            max_receives,
+        }
+    }
+}
+
+/// One `queue` block of the bucket notification.
 #[derive(Clone)]
 pub struct Subscription {
     pub bucket: String,
     pub prefix: String,
     pub suffix: String,
-    pub function_name: String,
-    pub resizer: Arc<Resizer>,
+    pub queue: Arc<EventQueue>,
 }
 
 pub struct Notifier {
     pub subscriptions: Vec<Subscription>,
     pub region: String,
-    /// Retries after a failed delivery (the function's `maximum_retry_attempts`).
-    pub retries: u32,
     sequencer: AtomicU64,
+    message_ids: AtomicU64,
 }
 
 impl Notifier {
-    pub fn new(subscriptions: Vec<Subscription>, region: String, retries: u32) -> Self {
+    pub fn new(subscriptions: Vec<Subscription>, region: String) -> Self {
         Self {
             subscriptions,
             region,
-            retries,
             sequencer: AtomicU64::new(0),
+            message_ids: AtomicU64::new(0),
         }
     }
 
-    /// Receives s3rver's event (`{"Records": [...]}`) and delivers each matching record in the background.
+    /// Receives s3rver's event (`{"Records": [...]}`) and queues each matching record.
     pub async fn handle(self: Arc<Self>, request: Request) -> Reply {
         let Some(body) = read_body(request.into_body()).await else {
             return message(StatusCode::BAD_REQUEST, "unreadable body");
@@ -75,36 +106,58 @@ impl Notifier {
                 object["eTag"].as_str().unwrap_or_default(),
                 sequencer,
             );
-            let notifier = Arc::clone(&self);
-            let subscription = subscription.clone();
+            let id = self.message_ids.fetch_add(1, Ordering::Relaxed) + 1;
+            let message = queue_message(&subscription.queue.arn, &format!("local-{id}"), &event);
+            let queue = Arc::clone(&subscription.queue);
             let key = key.to_owned();
-            tokio::spawn(async move { notifier.deliver(&subscription, event, &key).await });
+            tokio::spawn(async move { deliver(&queue, message, &key).await });
         }
         message(StatusCode::ACCEPTED, "accepted")
     }
+}
 
-    async fn deliver(&self, subscription: &Subscription, event: S3Event, key: &str) {
-        let function = subscription.function_name.as_str();
-        for attempt in 0..=self.retries {
-            match subscription.resizer.handle(event.clone()).await {
-                Ok(outcomes) => {
-                    for outcome in outcomes {
-                        tracing::info!(function, ?outcome, "resize handler");
-                    }
-                    return;
-                }
-                Err(err) => {
-                    tracing::warn!(function, %err, key, attempt, "resize handler failed; Lambda would retry the invocation");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
+/// Receives `message` from `queue` until the function takes it or its receives run out.
+async fn deliver(queue: &EventQueue, message: SqsMessage, key: &str) {
+    let function = queue.function_name.as_str();
+    for receive in 1..=queue.max_receives {
+        let response = {
+            // Closed only when the semaphore is dropped, which the queue outlives.
+            let Ok(_permit) = queue.concurrency.acquire().await else {
+                return;
+            };
+            let mut event = SqsEvent::default();
+            event.records = vec![message.clone()];
+            queue.resizer.handle_queue(event).await
+        };
+        if response.batch_item_failures.is_empty() {
+            return;
         }
-        tracing::error!(
+        tracing::warn!(
             function,
             key,
-            "resize handler failed on every attempt; AWS would send the event to the failure queue"
+            receive,
+            "the function reported the message; SQS delivers it again"
         );
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    tracing::error!(
+        function,
+        key,
+        queue = queue.arn,
+        "the message failed every receive; SQS would move it to the failure queue"
+    );
+}
+
+/// The SQS message the event source mapping hands the function: S3's notification as the body.
+fn queue_message(queue_arn: &str, id: &str, event: &S3Event) -> SqsMessage {
+    let mut message = SqsMessage::default();
+    message.message_id = Some(id.to_owned());
+    message.receipt_handle = Some(id.to_owned());
+    // A struct of strings and numbers always serialises.
+    message.body = Some(serde_json::to_string(event).unwrap_or_default());
+    message.event_source = Some("aws:sqs".to_owned());
+    message.event_source_arn = Some(queue_arn.to_owned());
+    message
 }
 
 /// The event S3 sends for one `PutObject`, as JSON first and then read through the runtime's type.

@@ -21,7 +21,7 @@ use upload_url::handler::UploadUrl;
 use crate::api::LocalApi;
 use crate::cdn::LocalCdn;
 use crate::issuer::DevIssuer;
-use crate::notifier::{Notifier, Subscription};
+use crate::notifier::{EventQueue, Notifier, Subscription};
 use crate::page::{Page, PageImage};
 use crate::terraform::LocalRoot;
 
@@ -118,7 +118,8 @@ impl Stack {
             test_support::S3RVER_ACCESS_KEY,
             test_support::S3RVER_SECRET_KEY,
         );
-        let notifications = terraform.lambda_notifications()?;
+        let notifications = terraform.queue_notifications()?;
+        let mappings = terraform.queue_mappings()?;
         // Each image kind: its upload handler behind its route, its resizer behind its originals prefix, each
         // configured from its own function's environment in the applied state.
         let mut uploads = BTreeMap::new();
@@ -157,33 +158,61 @@ impl Stack {
             });
             uploads.insert(names.upload_module.clone(), upload);
 
+            let resize_settings = avatar_resize::settings::Settings::from_lookup(lookup(
+                &environment(&names.resize_function)?,
+            ))
+            .map_err(|err| anyhow!("{} settings from the state: {err}", names.resize_function))?;
+            // The resizes are counted in the same table, each against the user's hourly budget.
+            let resize_quota = resize_settings
+                .quota
+                .clone()
+                .map(|settings| user_quota::Quota {
+                    settings,
+                    dynamodb: aws_sdk_dynamodb::Client::new(&moto_sdk),
+                });
             let resizer = Arc::new(Resizer {
-                settings: avatar_resize::settings::Settings::from_lookup(lookup(&environment(
-                    &names.resize_function,
-                )?))
-                .map_err(|err| {
-                    anyhow!("{} settings from the state: {err}", names.resize_function)
-                })?,
+                settings: resize_settings,
                 s3: s3.clone(),
                 cloudfront: aws_sdk_cloudfront::Client::new(&moto_sdk),
+                quota: resize_quota,
             });
+            // The kind's queue: the one whose event source mapping feeds its resizer.
             let arn_suffix = format!(":function:{}", names.resize_function);
+            let mapping = mappings
+                .iter()
+                .find(|m| m.function_arn.ends_with(&arn_suffix))
+                .ok_or_else(|| {
+                    anyhow!(
+                        "the applied state has no event source mapping for {}",
+                        names.resize_function
+                    )
+                })?;
+            let queue = Arc::new(EventQueue::new(
+                mapping.queue_arn.clone(),
+                names.resize_function.clone(),
+                resizer,
+                usize::try_from(mapping.max_concurrency).unwrap_or(usize::MAX),
+                // What modules/s3-lambda-trigger writes as the redrive's maxReceiveCount on AWS.
+                mapping.max_receives.map_or_else(
+                    || u32::from(config.lambda.avatar_resize.max_retries.unwrap_or(2)) + 1,
+                    |n| u32::try_from(n).unwrap_or(u32::MAX),
+                ),
+            ));
             let before = subscriptions.len();
             subscriptions.extend(
                 notifications
                     .iter()
-                    .filter(|(_, arn, _, _)| arn.ends_with(&arn_suffix))
+                    .filter(|(_, arn, _, _)| *arn == mapping.queue_arn)
                     .map(|(bucket, _, prefix, suffix)| Subscription {
                         bucket: bucket.clone(),
                         prefix: prefix.clone(),
                         suffix: suffix.clone(),
-                        function_name: names.resize_function.clone(),
-                        resizer: Arc::clone(&resizer),
+                        queue: Arc::clone(&queue),
                     }),
             );
             if subscriptions.len() == before {
                 bail!(
-                    "the applied state has no bucket notification for {}",
+                    "the applied state has no bucket notification for {}'s queue",
                     names.resize_function
                 );
             }
@@ -237,7 +266,6 @@ impl Stack {
         let notifier = Arc::new(Notifier::new(
             subscriptions,
             config.environment.region.clone(),
-            config.lambda.avatar_resize.max_retries.map_or(2, u32::from),
         ));
         runtime.spawn(crate::http::serve(events_listener, notifier, |s, r| {
             Box::pin(s.handle(r))

@@ -188,20 +188,58 @@ impl LocalRoot {
         Ok(functions)
     }
 
-    /// The applied bucket notifications: (bucket, ARN of the function, prefix, suffix) per subscription.
-    pub fn lambda_notifications(&self) -> anyhow::Result<Vec<(String, String, String, String)>> {
+    /// The applied bucket notifications: (bucket, ARN of the queue, prefix, suffix) per subscription.
+    pub fn queue_notifications(&self) -> anyhow::Result<Vec<(String, String, String, String)>> {
         let mut found = Vec::new();
         for values in self.resources("aws_s3_bucket_notification")? {
             let bucket = values["bucket"].as_str().unwrap_or_default();
-            for target in values["lambda_function"].as_array().into_iter().flatten() {
+            for target in values["queue"].as_array().into_iter().flatten() {
                 let text = |field: &str| target[field].as_str().unwrap_or_default().to_owned();
                 found.push((
                     bucket.to_owned(),
-                    text("lambda_function_arn"),
+                    text("queue_arn"),
                     text("filter_prefix"),
                     text("filter_suffix"),
                 ));
             }
+        }
+        Ok(found)
+    }
+
+    /// The applied event source mappings from SQS, with their queue's redrive: what feeds each function and how.
+    pub fn queue_mappings(&self) -> anyhow::Result<Vec<QueueMapping>> {
+        let queues = self.resources("aws_sqs_queue")?;
+        let mut found = Vec::new();
+        for values in self.resources("aws_lambda_event_source_mapping")? {
+            let queue_arn = values["event_source_arn"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let queue = queues
+                .iter()
+                .find(|q| q["arn"].as_str() == Some(queue_arn.as_str()))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("the mapping's queue {queue_arn} is not in the state")
+                })?;
+            let redrive: serde_json::Value = queue["redrive_policy"]
+                .as_str()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or_default();
+            found.push(QueueMapping {
+                function_arn: values["function_arn"]
+                    .as_str()
+                    .or(values["function_name"].as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                max_concurrency: values["scaling_config"][0]["maximum_concurrency"]
+                    .as_u64()
+                    .with_context(|| {
+                        format!("the mapping of {queue_arn} has no maximum_concurrency")
+                    })?,
+                // Absent on the emulator (modules/s3-lambda-trigger leaves it out there): the caller's default.
+                max_receives: redrive["maxReceiveCount"].as_u64(),
+                queue_arn,
+            });
         }
         Ok(found)
     }
@@ -296,4 +334,14 @@ fn placeholder_zip(dir: &Path) -> anyhow::Result<()> {
         bail!("python3 -m zipfile failed in {}", dir.display());
     }
     Ok(())
+}
+
+/// An applied SQS event source mapping and its queue's redrive.
+#[derive(Debug, Clone)]
+pub struct QueueMapping {
+    pub queue_arn: String,
+    pub function_arn: String,
+    pub max_concurrency: u64,
+    /// The redrive policy's `maxReceiveCount`, when the queue has one.
+    pub max_receives: Option<u64>,
 }

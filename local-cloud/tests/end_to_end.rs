@@ -352,4 +352,100 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         report.lost,
         report.stale
     );
+
+    // Issue 28 item 2: one user floods the resizer through one presigned URL (changed bytes each PUT); the queue's
+    // event source mapping caps the concurrent resizes, the user's hourly resize budget stops the decodes, and
+    // another user's upload in the middle of the flood is processed.
+    flood_by_one_user_leaves_others_processed(&stack, &client);
+}
+
+const MALLORY: &str = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716";
+const CAROL: &str = "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a10";
+
+fn flood_by_one_user_leaves_others_processed(stack: &Stack, client: &Client) {
+    let budget = stack.config.upload.resizes_per_user_per_hour;
+    let puts = budget + 8;
+    let mallory = stack.token(MALLORY).expect("token");
+    let carol = stack.token(CAROL).expect("token");
+    let base = fixture("progressive.jpg");
+    // Bytes after the JPEG's end are ignored by decoders: every PUT is a new object of the signed length.
+    let variant = |i: u32| [base.as_slice(), &i.to_be_bytes()].concat();
+    let granted = client
+        .key_upload(
+            Some(&mallory),
+            &json!({ "content_type": "image/jpeg", "content_length": base.len() + 4 }),
+        )
+        .unwrap()
+        .json();
+    for i in 0..puts {
+        if i == puts / 2 {
+            client
+                .upload(&carol, "image/jpeg", &fixture("progressive.jpg"))
+                .unwrap();
+        }
+        assert_eq!(
+            client.put_presigned(&granted, &variant(i)).unwrap().status,
+            200
+        );
+    }
+    let carol_url = format!("{}/avatars/{CAROL}.jpg", stack.urls.cdn);
+    let carols = client
+        .wait_for_new(&carol_url, None, Duration::from_secs(60))
+        .unwrap();
+    assert_avatar(&carols.body, 512);
+
+    // Every one of Mallory's events is handled: the counter stops at the budget, and the last original, past it,
+    // is deleted unread.
+    let dynamodb = aws_sdk_dynamodb::Client::new(&test_support::local_sdk_config(
+        &stack.urls.moto,
+        "local",
+        "local",
+    ));
+    let table = format!("{}-upload-quota", stack.config.name_prefix());
+    let key = format!("avatars/original/{MALLORY}");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let original = stack
+            .block_on(
+                stack
+                    .s3()
+                    .head_object()
+                    .bucket(&stack.config.buckets.uploads)
+                    .key(&key)
+                    .send(),
+            )
+            .unwrap();
+        if original.is_err() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Mallory's last original, past the budget, was not deleted within 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let items = stack
+        .block_on(dynamodb.scan().table_name(&table).send())
+        .unwrap()
+        .unwrap();
+    let resizes = |sub: &str| -> u32 {
+        items
+            .items()
+            .iter()
+            .find(|item| {
+                item.get("pk")
+                    .and_then(|pk| pk.as_s().ok())
+                    .is_some_and(|pk| pk.starts_with(&format!("{sub}#")))
+            })
+            .and_then(|item| item.get("resizes"))
+            .and_then(|n| n.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        resizes(MALLORY),
+        budget,
+        "{puts} changed PUTs: decodes stop at the hourly budget"
+    );
+    assert_eq!(resizes(CAROL), 1);
 }

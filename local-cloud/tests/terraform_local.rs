@@ -37,7 +37,7 @@ fn local_environment_applies_has_no_perpetual_diff_and_destroys_cleanly() {
     root.apply().unwrap_or_else(|err| panic!("{err:#}"));
     let applied = inventory(&moto.endpoint);
     // An upload and a resize function per image kind (avatar and banner by default), plus the profile function;
-    // each resizer has its failure queue.
+    // each resizer has its event queue and its failure queue.
     let config = local_cloud::local_config(&test_support::repo_root()).unwrap();
     let kinds = config.images.len() as u64;
     for (kind, expected) in [
@@ -46,7 +46,7 @@ fn local_environment_applies_has_no_perpetual_diff_and_destroys_cleanly() {
         ("http_apis", 1),
         ("distributions", 1),
         ("origin_access_controls", 1),
-        ("queues", kinds),
+        ("queues", 2 * kinds),
     ] {
         assert_eq!(applied[kind], expected, "{kind} after apply: {applied:?}");
     }

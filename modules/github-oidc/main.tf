@@ -41,10 +41,12 @@ locals {
 
   # Everything the environment's modules create is named `<name_prefix>-...` (or under it).
   functions = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
-  roles     = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
-  queues    = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
-  tables    = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
-  alarms    = "arn:${local.partition}:cloudwatch:${local.region}:${local.account}:alarm:${var.name_prefix}-*"
+  # Event source mappings are named by a UUID; which function one feeds is the `lambda:FunctionArn` condition.
+  event_source_mappings = "arn:${local.partition}:lambda:${local.region}:${local.account}:event-source-mapping:*"
+  roles                 = "arn:${local.partition}:iam::${local.account}:role/${var.name_prefix}-*"
+  queues                = "arn:${local.partition}:sqs:${local.region}:${local.account}:${var.name_prefix}-*"
+  tables                = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
+  alarms                = "arn:${local.partition}:cloudwatch:${local.region}:${local.account}:alarm:${var.name_prefix}-*"
   # Topics, and their subscriptions (`<topic ARN>:<id>`).
   topics     = "arn:${local.partition}:sns:${local.region}:${local.account}:${var.name_prefix}-*"
   log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
@@ -134,6 +136,11 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadFunctions"
     actions   = ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConfiguration", "lambda:GetFunctionEventInvokeConfig", "lambda:GetFunctionRecursionConfig", "lambda:GetPolicy", "lambda:ListTags", "lambda:ListVersionsByFunction"]
     resources = [local.functions]
+  }
+  statement {
+    sid       = "ReadEventSourceMappings"
+    actions   = ["lambda:GetEventSourceMapping", "lambda:ListTags"]
+    resources = [local.event_source_mappings]
   }
   statement {
     sid       = "ReadRoles"
@@ -260,6 +267,11 @@ data "aws_iam_policy_document" "function_boundary" {
     resources = [local.queues]
   }
   statement {
+    sid       = "ReceiveQueuedEvents"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    resources = [local.queues]
+  }
+  statement {
     sid       = "CountUploadUrls"
     actions   = ["dynamodb:UpdateItem"]
     resources = [local.tables]
@@ -370,6 +382,32 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageFunctions"
     actions   = local.lambda_actions
     resources = [local.functions]
+  }
+  # The resizers' queues feed them through event source mappings, and only the environment's functions.
+  statement {
+    sid       = "CreateEventSourceMappingsForOwnFunctions"
+    actions   = ["lambda:CreateEventSourceMapping"]
+    resources = ["*"]
+    condition {
+      test     = "ArnLike"
+      variable = "lambda:FunctionArn"
+      values   = [local.functions]
+    }
+  }
+  statement {
+    sid       = "ChangeEventSourceMappingsOfOwnFunctions"
+    actions   = ["lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping"]
+    resources = [local.event_source_mappings]
+    condition {
+      test     = "ArnLike"
+      variable = "lambda:FunctionArn"
+      values   = [local.functions]
+    }
+  }
+  statement {
+    sid       = "ReadAndTagEventSourceMappings"
+    actions   = ["lambda:GetEventSourceMapping", "lambda:ListTags", "lambda:TagResource", "lambda:UntagResource"]
+    resources = [local.event_source_mappings]
   }
   statement {
     sid       = "OpenFunctionsToTheApiAndS3Only"

@@ -30,6 +30,10 @@ pub struct ResizerSettings {
     pub max_dimension: u32,
     /// When set, each written output's path is invalidated on this distribution.
     pub distribution_id: Option<String>,
+    /// The per-user counters' table (shared with upload-url); each original costs one resize before it is read.
+    pub quota_table: String,
+    /// Originals of one user decoded per hour, every kind together; the rest are deleted unread.
+    pub resizes_per_user_per_hour: u32,
 }
 
 /// One output of a kind.
@@ -141,6 +145,13 @@ impl FunctionSettings for ResizerSettings {
         {
             problems.push("distribution_id is empty; leave it out for no invalidation".to_owned());
         }
+        check_set(&mut problems, "quota_table", &self.quota_table);
+        check_range(
+            &mut problems,
+            "resizes_per_user_per_hour",
+            self.resizes_per_user_per_hour,
+            limits::RESIZES_PER_USER_PER_HOUR,
+        );
         problems
     }
 }
@@ -181,6 +192,8 @@ mod tests {
             max_pixels: 50_000_000,
             max_dimension: 16_384,
             distribution_id: Some("E2EXAMPLE".to_owned()),
+            quota_table: "cruddur-dev-upload-quota".to_owned(),
+            resizes_per_user_per_hour: 60,
         }
     }
 

@@ -81,6 +81,9 @@ pub struct Upload {
     pub expire_originals_after_days: u32,
     /// Upload URLs one user may get per hour, over all image kinds (a DynamoDB counter per user and hour).
     pub uploads_per_user_per_hour: u32,
+    /// Originals of one user the resizers decode per hour, over all kinds (same table, its own counter); the rest
+    /// are deleted unread.
+    pub resizes_per_user_per_hour: u32,
     /// Whether the upload endpoints take the reference frontend's `{"extension": "jpg"}`, which binds a type but
     /// no size (the resizer deletes an oversized original on arrival).
     pub legacy_requests: bool,
@@ -250,13 +253,19 @@ impl Architecture {
     }
 }
 
+/// Concurrent resizes per image kind unless `lambda.avatar_resize.max_concurrency` says otherwise: two kinds take 4
+/// of a new account's quota of 10, leaving the HTTP handlers the rest.
+pub const DEFAULT_RESIZE_CONCURRENCY: u32 = 2;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     pub memory_mb: u32,
     pub timeout_seconds: u32,
     pub reserved_concurrency: Option<u32>,
-    /// Retries of a failed asynchronous invocation; only for event-driven functions.
+    /// Retries of a failed event (SQS receives after the first); only for the event-driven resizer.
     pub max_retries: Option<u8>,
+    /// Concurrent invocations the queue's event source mapping may start; only for the event-driven resizer.
+    pub max_concurrency: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,6 +95,7 @@ pub struct RawUpload {
     pub url_ttl_seconds: S<i64>,
     pub expire_originals_after_days: S<i64>,
     pub uploads_per_user_per_hour: S<i64>,
+    pub resizes_per_user_per_hour: S<i64>,
     pub legacy_requests: S<bool>,
 }
 
@@ -163,6 +164,7 @@ pub struct RawFunction {
     pub timeout_seconds: S<i64>,
     pub reserved_concurrency: S<i64>,
     pub max_retries: S<i64>,
+    pub max_concurrency: S<i64>,
 }
 
 #[derive(Debug, Deserialize)]

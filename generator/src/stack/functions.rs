@@ -1,7 +1,7 @@
 //! `functions.tf`: the Rust Lambdas (a resizer and an upload function per image kind, and profile-api), each with
-//! its own least-privilege role and its alarms, and the SNS topic the alarms email with `[alerts]`. The resizer is invoked
-//! asynchronously by S3, so it gets bounded retries and an SQS on-failure destination; the two HTTP handlers are
-//! invoked synchronously by the HTTP API.
+//! its own least-privilege role and its alarms, and the SNS topic the alarms email with `[alerts]`. The resizer is fed
+//! by its kind's SQS queue (`storage.tf`), whose redrive ends in the function's failure queue; the two HTTP handlers
+//! are invoked synchronously by the HTTP API.
 
 use hcl::{Body, Expression};
 
@@ -71,19 +71,28 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         max_pixels: avatar.max_pixels,
         max_dimension: avatar.max_dimension,
         distribution_id: None,
+        quota_table: String::new(),
+        resizes_per_user_per_hour: config.upload.resizes_per_user_per_hour,
     };
     // Only with `cdn.invalidate_on_upload`: by default the stable URLs expire on their own (a short max-age).
     let invalidate = config.cdn.invalidate_on_upload;
+    let quota_table = (
+        "quota_table",
+        module_output(names::UPLOAD_QUOTA, "table_name"),
+    );
     let env = if invalidate {
         settings_object(
             &settings,
-            [(
-                "distribution_id",
-                module_output(names::CDN, "cloudfront_distribution_id"),
-            )],
+            [
+                (
+                    "distribution_id",
+                    module_output(names::CDN, "cloudfront_distribution_id"),
+                ),
+                quota_table,
+            ],
         )
     } else {
-        settings_object(&settings, [])
+        settings_object(&settings, [quota_table])
     };
     let mut policy = vec![
         // DeleteObject for originals refused unread (too large, or a type the kind does not take).
@@ -98,6 +107,21 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
             "WriteAndCheckOutputs",
             &["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"],
             vec![object_arn(names::ASSETS, &kind.output_prefix)],
+        ),
+        // The event source mapping polls the kind's queue with the function's role.
+        statement(
+            "ReceiveOwnEvents",
+            &[
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+            ],
+            vec![string(names.resize_queue_arn(config))],
+        ),
+        statement(
+            "CountResizesPerUser",
+            &["dynamodb:UpdateItem"],
+            vec![module_output(names::UPLOAD_QUOTA, "table_arn")],
         ),
         // Without it S3 answers a GetObject of a deleted original (or a HEAD of a first output) with 403 instead
         // of 404, and the resizer retries an event it should ignore. S3 makes that check without an `s3:prefix`,
@@ -127,8 +151,31 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         &config.lambda.avatar_resize,
         env,
         policy,
-        Vec::new(),
+        vec![quota_unavailable_alarm(
+            &names.resize_function,
+            "an original against the user's hourly resize budget",
+        )],
     )
+}
+
+/// The alarm on a per-user budget that could not be counted (the function allowed the request: fail open).
+fn quota_unavailable_alarm(function: &str, what: &str) -> Expression {
+    object([
+        ("name", string("quota-unavailable")),
+        (
+            "pattern",
+            string(format!(
+                "\"{}\"",
+                pipeline_contract::logs::QUOTA_UNAVAILABLE
+            )),
+        ),
+        (
+            "description",
+            string(format!(
+                "{function} could not count {what} and allowed it (see its log group)."
+            )),
+        ),
+    ])
 }
 
 /// The kind's presigned-upload endpoint: may only sign uploads under its originals prefix.
@@ -183,20 +230,10 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         env,
         policy,
         // The per-user budget fails open (a DynamoDB failure must not stop uploads): each time is an alarm.
-        vec![object([
-            ("name", string("quota-unavailable")),
-            (
-                "pattern",
-                string(format!("\"{}\"", pipeline_contract::logs::QUOTA_UNAVAILABLE)),
-            ),
-            (
-                "description",
-                string(format!(
-                    "{} could not count an upload URL against the user's hourly budget and allowed it (see its log group).",
-                    names.upload_function
-                )),
-            ),
-        ])],
+        vec![quota_unavailable_alarm(
+            &names.upload_function,
+            "an upload URL against the user's hourly budget",
+        )],
     )
 }
 

@@ -1,10 +1,12 @@
-//! `storage.tf`: the private uploads and assets buckets, the S3 event that runs the resizer on each new
-//! original, and the table of per-user upload counters. CORS origins come from the same config list as the HTTP API's.
+//! `storage.tf`: the private uploads and assets buckets, the S3 event that queues each new original for its kind's
+//! resizer (an SQS queue whose event source mapping caps the resizer's concurrency), and the table of per-user
+//! upload and resize counters. CORS origins come from the same config list as the HTTP API's.
 
 use hcl::Body;
 use pipeline_contract::delivery;
 
 use super::{module_block, module_output};
+use crate::config::model::DEFAULT_RESIZE_CONCURRENCY;
 use crate::config::Config;
 use crate::cors::UploadCors;
 use crate::tf::{number, object, string, strings};
@@ -93,20 +95,33 @@ pub fn body(config: &Config) -> Body {
         ],
     );
 
+    let resize = &config.lambda.avatar_resize;
     let targets = object(config.images.iter().map(|kind| {
-        let module = crate::topology::KindNames::of(config, kind).resize_module;
+        let names = crate::topology::KindNames::of(config, kind);
+        let module = &names.resize_module;
         (
             kind.name.clone(),
             object([
-                (
-                    "function_name",
-                    module_output(&module, "lambda_function_name"),
-                ),
-                (
-                    "function_arn",
-                    module_output(&module, "lambda_function_arn"),
-                ),
+                ("function_arn", module_output(module, "lambda_function_arn")),
+                ("queue_name", string(&names.resize_queue)),
                 ("filter_prefixes", strings([kind.originals_prefix.clone()])),
+                (
+                    "max_concurrency",
+                    number(resize.max_concurrency.unwrap_or(DEFAULT_RESIZE_CONCURRENCY)),
+                ),
+                // Lambda's advice for an SQS source: at least six times the function's timeout.
+                (
+                    "visibility_timeout_seconds",
+                    number(resize.timeout_seconds * 6),
+                ),
+                (
+                    "failure_queue_arn",
+                    module_output(module, "lambda_failure_queue_arn"),
+                ),
+                (
+                    "max_receive_count",
+                    number(u32::from(resize.max_retries.unwrap_or(2)) + 1),
+                ),
             ]),
         )
     }));
@@ -118,27 +133,27 @@ pub fn body(config: &Config) -> Body {
             ("bucket_arn", module_output(names::UPLOADS, "s3_bucket_arn")),
             ("source_account", string(&config.environment.account_id)),
             ("targets", targets),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            config
+                .emulator
+                .is_some()
+                .then(|| ("local_emulator", true.into())),
+        )
+        .collect(),
     );
     // Before image kinds the trigger served the avatar alone (`module.avatar_resize_trigger`).
     let moved = config.images.iter().any(|k| k.name == "avatar").then(|| {
-        use crate::tf::{reference, reference_at};
-        [
-            (
-                reference("module.avatar_resize_trigger.aws_lambda_permission.this"),
-                reference_at(
-                    &format!("module.{}.aws_lambda_permission.this", names::TRIGGERS),
-                    "avatar",
-                ),
-            ),
-            (
-                reference("module.avatar_resize_trigger.aws_s3_bucket_notification.this"),
-                reference(&format!(
-                    "module.{}.aws_s3_bucket_notification.this",
-                    names::TRIGGERS
-                )),
-            ),
-        ]
+        use crate::tf::reference;
+        // (Its Lambda permission has no successor: S3 sends to a queue now.)
+        [(
+            reference("module.avatar_resize_trigger.aws_s3_bucket_notification.this"),
+            reference(&format!(
+                "module.{}.aws_s3_bucket_notification.this",
+                names::TRIGGERS
+            )),
+        )]
     });
 
     // One counter per user and hour, shared by every kind's upload function (`upload.uploads_per_user_per_hour`).

@@ -1,7 +1,38 @@
-//! The S3 event as it arrives: every record of the batch, with its key URL-decoded.
+//! The S3 event as it arrives: through the kind's SQS queue (the event source mapping caps the function's
+//! concurrency), one S3 notification per message; every record with its key URL-decoded.
 
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::sqs::SqsMessage;
 use percent_encoding::percent_decode_str;
+
+/// What one queue message holds.
+#[derive(Debug)]
+pub enum Notification {
+    /// An S3 event notification.
+    Objects(S3Event),
+    /// The `s3:TestEvent` S3 sends when the notification is configured: nothing to do.
+    Test,
+    /// Anything else (a message someone sent by hand): never processable, so not retried.
+    Malformed(String),
+}
+
+/// The S3 notification in a queue message's body.
+pub fn notification(message: &SqsMessage) -> Notification {
+    let body = message.body.as_deref().unwrap_or_default();
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Notification::Malformed("the body is not JSON".to_owned());
+    };
+    if value.get("Event").and_then(|e| e.as_str()) == Some("s3:TestEvent") {
+        return Notification::Test;
+    }
+    if value.get("Records").is_none() {
+        return Notification::Malformed("the body has no Records".to_owned());
+    }
+    match serde_json::from_value::<S3Event>(value) {
+        Ok(event) => Notification::Objects(event),
+        Err(err) => Notification::Malformed(format!("the body is not an S3 event: {err}")),
+    }
+}
 
 /// One object that S3 reports as created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +105,44 @@ pub fn decode_key(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn message(body: &str) -> SqsMessage {
+        let mut message = SqsMessage::default();
+        message.body = Some(body.to_owned());
+        message
+    }
+
+    #[test]
+    fn reads_the_s3_notification_in_a_queue_message() {
+        // As S3 sends it to a queue.
+        let body = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+            "eventTime":"2026-12-05T10:00:00.000Z","eventName":"ObjectCreated:Put",
+            "userIdentity":{"principalId":"AWS:AIDAEXAMPLE"},"requestParameters":{"sourceIPAddress":"192.0.2.1"},
+            "responseElements":{"x-amz-request-id":"R","x-amz-id-2":"I"},
+            "s3":{"s3SchemaVersion":"1.0","configurationId":"queue-on-avatars-original",
+            "bucket":{"name":"b","ownerIdentity":{"principalId":"A"},"arn":"arn:aws:s3:::b"},
+            "object":{"key":"avatars/original/a+b","size":3,"eTag":"e","sequencer":"01"}}}]}"#;
+        let event = match notification(&message(body)) {
+            Notification::Objects(event) => event,
+            other => panic!("not read as an S3 event: {other:?}"),
+        };
+        let objects = new_objects(&event);
+        assert_eq!(objects.len(), 1);
+        assert_eq!(
+            objects[0].as_ref().map(|o| o.key.as_str()),
+            Ok("avatars/original/a b")
+        );
+        let test = r#"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"b"}"#;
+        assert!(matches!(notification(&message(test)), Notification::Test));
+        assert!(matches!(
+            notification(&message("{}")),
+            Notification::Malformed(_)
+        ));
+        assert!(matches!(
+            notification(&message("not json")),
+            Notification::Malformed(_)
+        ));
+    }
 
     #[test]
     fn decodes_form_encoded_keys() {

@@ -1,8 +1,9 @@
-//! The Lambda handler: for each new original, fetch it with a size bound, run the image pipeline, write the
+//! The Lambda handler: S3 events arrive through the kind's SQS queue ([`Resizer::handle_queue`]); for each new
+//! original, spend one of the user's hourly resizes, fetch it with a size bound, run the image pipeline, write the
 //! outputs, invalidate their CDN paths. A bad image is a *permanent* failure: it is logged, the original is tagged
-//! `avatar-status=rejected`, the current avatar is left alone, and the invocation succeeds so Lambda does not
-//! retry it. An AWS failure is *transient*: the invocation fails, Lambda retries, and after the configured
-//! retries the event goes to the on-failure destination.
+//! `avatar-status=rejected`, the current avatar is left alone, and the message is done. An AWS failure is
+//! *transient*: the message is reported as a batch item failure, SQS delivers it again after the visibility
+//! timeout, and after the configured receives it moves to the failure queue (an alarm).
 //!
 //! Each upload's outputs are written twice: as versioned copies (`<prefix><sub>/<version>/<w>x<h>.<ext>`, the version
 //! from the original's ETag, immutable for a year) and at the stable keys the reference frontend reads
@@ -15,6 +16,7 @@
 //! conditional PUT from a later one: an old event arriving late, or the same event twice, changes nothing.
 
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::SdkError;
@@ -26,8 +28,9 @@ use lambda_runtime::Diagnostic;
 use serde::Serialize;
 
 use pipeline_contract::delivery::{self, Manifest, ManifestImage};
+use user_quota::{Allowance, Quota};
 
-use crate::event::{is_later, new_objects, unquoted, NewObject};
+use crate::event::{is_later, new_objects, notification, unquoted, NewObject, Notification};
 use crate::imaging::{self, Rejection, SourceFormat};
 use crate::settings::Settings;
 
@@ -50,6 +53,28 @@ pub struct Resizer {
     pub settings: Settings,
     pub s3: aws_sdk_s3::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    /// The per-user budget of resizes (from `settings.quota`); `None` counts nothing.
+    pub quota: Option<Quota>,
+}
+
+/// Why an original is deleted without being read.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// Its size or declared type is not one the kind takes.
+    #[error(transparent)]
+    Image(Rejection),
+    /// Its user's resizes for this hour are spent.
+    #[error("at most {per_hour} resizes per user and hour; the budget renews in {retry_after} s")]
+    BudgetSpent { per_hour: u32, retry_after: u64 },
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Image(rejection) => rejection.code(),
+            Refusal::BudgetSpent { .. } => "resize-budget-spent",
+        }
+    }
 }
 
 /// What happened to one record (also the function's JSON response, handy in logs and tests).
@@ -136,6 +161,40 @@ fn boxed(
 }
 
 impl Resizer {
+    /// Handles a batch from the kind's queue (the event source mapping reports batch item failures): a message
+    /// whose S3 event failed transiently is reported, so SQS delivers it again after the visibility timeout and,
+    /// after `maxReceiveCount` receives, moves it to the failure queue; the others are deleted.
+    pub async fn handle_queue(&self, event: SqsEvent) -> SqsBatchResponse {
+        let mut response = SqsBatchResponse::default();
+        for message in &event.records {
+            let id = message.message_id.clone().unwrap_or_default();
+            match notification(message) {
+                Notification::Objects(event) => match self.handle(event).await {
+                    Ok(outcomes) => {
+                        for outcome in outcomes {
+                            tracing::debug!(?outcome, "handled");
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(message_id = id, %err, "event failed; SQS delivers it again");
+                        let mut failure = BatchItemFailure::default();
+                        failure.item_identifier = id;
+                        response.batch_item_failures.push(failure);
+                    }
+                },
+                Notification::Test => tracing::info!(message_id = id, "S3 test event"),
+                Notification::Malformed(problem) => {
+                    tracing::warn!(
+                        message_id = id,
+                        problem,
+                        "queue message is no S3 event; dropped"
+                    )
+                }
+            }
+        }
+        response
+    }
+
     /// Handles every record of the batch; the first transient failure fails the invocation (after the records
     /// before it were handled, which a retry repeats harmlessly).
     pub async fn handle(&self, event: S3Event) -> Result<Vec<Outcome>, TransientError> {
@@ -162,7 +221,11 @@ impl Resizer {
         let limit = self.settings.max_input_bytes;
         if let Some(size) = object.size.filter(|&size| size > limit) {
             return self
-                .discard(object, Rejection::TooLarge { size, limit }, Some(size))
+                .discard(
+                    object,
+                    Refusal::Image(Rejection::TooLarge { size, limit }),
+                    Some(size),
+                )
                 .await;
         }
         // S3 redelivers events, delivers them out of order, and a presigned URL can be reused until it expires: an
@@ -170,11 +233,18 @@ impl Resizer {
         if let Some(why) = self.already_reflected(user_id, object).await {
             return Ok(ignored(object, why));
         }
+        if let Some(refusal) = self.spend_resize(user_id).await {
+            return self.discard(object, refusal, object.size).await;
+        }
         let (bytes, source_etag) = match self.read_bounded(object).await? {
             Read::Bytes(bytes, etag) => (bytes, etag),
             Read::TooLarge(size) => {
                 return self
-                    .discard(object, Rejection::TooLarge { size, limit }, Some(size))
+                    .discard(
+                        object,
+                        Refusal::Image(Rejection::TooLarge { size, limit }),
+                        Some(size),
+                    )
                     .await;
             }
             Read::TypeNotAllowed(content_type) => {
@@ -183,7 +253,9 @@ impl Resizer {
                     content_type,
                     allowed,
                 };
-                return self.discard(object, rejection, object.size).await;
+                return self
+                    .discard(object, Refusal::Image(rejection), object.size)
+                    .await;
             }
             Read::Gone => return Ok(ignored(object, "the original no longer exists".to_owned())),
             Read::Changed => {
@@ -313,6 +385,30 @@ impl Resizer {
         let etag = object.etag.as_deref()?;
         (stored.provenance.etag.as_deref() == Some(etag))
             .then(|| format!("the outputs are already made from this upload (ETag {etag})"))
+    }
+
+    /// Takes one resize from the user's hourly budget before the original is read: a presigned URL takes any number
+    /// of PUTs until it expires, each an event. `Some` when the budget is spent. A counter failure allows the
+    /// resize (logged as [`pipeline_contract::logs::QUOTA_UNAVAILABLE`], an alarm): the queue's concurrency cap
+    /// still bounds everyone together, and a DynamoDB hiccup should not stop avatar changes.
+    async fn spend_resize(&self, user_id: &str) -> Option<Refusal> {
+        let quota = self.quota.as_ref()?;
+        match quota.take(user_id, std::time::SystemTime::now()).await {
+            Ok(Allowance::Granted) => None,
+            Ok(Allowance::Exhausted { retry_after }) => Some(Refusal::BudgetSpent {
+                per_hour: quota.settings.per_hour,
+                retry_after,
+            }),
+            Err(err) => {
+                tracing::error!(
+                    user_id,
+                    error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err),
+                    "{}; allowed",
+                    pipeline_contract::logs::QUOTA_UNAVAILABLE
+                );
+                None
+            }
+        }
     }
 
     /// Writes every output, the others concurrently and then the main one, each by a conditional PUT that only
@@ -510,7 +606,7 @@ impl Resizer {
     async fn discard(
         &self,
         object: &NewObject,
-        rejection: Rejection,
+        refusal: Refusal,
         size: Option<u64>,
     ) -> Result<Outcome, TransientError> {
         let deleted = self
@@ -537,15 +633,15 @@ impl Resizer {
         };
         tracing::warn!(
             key = object.key,
-            reason = rejection.code(),
-            detail = %rejection,
+            reason = refusal.code(),
+            detail = %refusal,
             bytes = size,
             outcome,
             "original refused before reading; the current outputs are unchanged"
         );
         Ok(Outcome::Rejected {
             key: object.key.clone(),
-            reason: rejection.code().to_owned(),
+            reason: refusal.code().to_owned(),
         })
     }
 

@@ -75,6 +75,8 @@ pub struct Settings {
     pub max_input_bytes: u64,
     /// When set, each written avatar's path is invalidated on this distribution.
     pub distribution_id: Option<String>,
+    /// The per-user budget of resizes; `None` counts nothing (unit tests). The generator always sets it.
+    pub quota: Option<user_quota::QuotaSettings>,
 }
 
 /// What was missing or invalid: the settings document, the function's memory, or both.
@@ -158,6 +160,11 @@ impl Settings {
             },
             max_input_bytes: contract.max_input_bytes,
             distribution_id: contract.distribution_id,
+            quota: Some(user_quota::QuotaSettings {
+                table: contract.quota_table,
+                counter: user_quota::Counter::Resizes,
+                per_hour: contract.resizes_per_user_per_hour,
+            }),
         }
     }
 }
@@ -177,7 +184,8 @@ mod tests {
         "originals_prefix":"avatars/original/","output_prefix":"avatars/",
         "outputs":[{"width":512,"height":512,"format":"jpeg","quality":80,"suffix":""}],
         "background":"#ffffff","cache_control":"public, max-age=86400","allowed_types":["jpeg","png","webp"],
-        "max_input_bytes":5242880,"max_pixels":50000000,"max_dimension":16384,"distribution_id":"E2EXAMPLE"}"##;
+        "max_input_bytes":5242880,"max_pixels":50000000,"max_dimension":16384,"distribution_id":"E2EXAMPLE",
+        "quota_table":"cruddur-dev-upload-quota","resizes_per_user_per_hour":60}"##;
 
     fn environment(json: &str) -> HashMap<&'static str, String> {
         HashMap::from([

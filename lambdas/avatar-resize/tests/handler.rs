@@ -9,6 +9,7 @@ use avatar_resize::handler::{Outcome, Resizer};
 use avatar_resize::imaging::{Limits, OutputSpec};
 use avatar_resize::settings::{Kind, Output, Settings};
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_s3::primitives::ByteStream;
 use test_support::{local_sdk_config, start_moto, Server};
 
@@ -49,6 +50,7 @@ fn settings(distribution_id: Option<String>) -> Settings {
         limits: Limits::default(),
         max_input_bytes: 5_242_880,
         distribution_id,
+        quota: None,
     }
 }
 
@@ -75,6 +77,7 @@ async fn fixture(with_cdn: bool) -> Fixture {
             settings: settings(distribution_id),
             s3,
             cloudfront,
+            quota: None,
         },
         sequencer: AtomicU64::new(0x0055_AED6_DCD9_0281),
     }
@@ -735,7 +738,8 @@ async fn a_deleted_original_is_ignored_and_a_missing_bucket_is_a_retryable_error
         "{outcomes:?}"
     );
 
-    // The assets bucket is missing: writing fails, and the invocation fails so that Lambda retries.
+    // The assets bucket is missing: writing fails, and the message is reported so that SQS delivers it again; the
+    // batch's other message (a test event) is done.
     let event = f
         .upload("avatars/original/user-7", corpus("grayscale.jpg"))
         .await;
@@ -743,9 +747,107 @@ async fn a_deleted_original_is_ignored_and_a_missing_bucket_is_a_retryable_error
         settings: settings(None),
         s3: f.resizer.s3.clone(),
         cloudfront: f.resizer.cloudfront.clone(),
+        quota: None,
     };
     broken.settings.assets_bucket = "no-such-bucket".to_owned();
-    let err = broken.handle(event).await.unwrap_err();
+    let err = broken.handle(event.clone()).await.unwrap_err();
     let diagnostic: lambda_runtime::Diagnostic = err.into();
     assert_eq!(diagnostic.error_type, "S3WriteFailed");
+    let test_event = r#"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"test-uploads"}"#;
+    let mut batch = SqsEvent::default();
+    batch.records = vec![
+        queue_message("m-1", &serde_json::to_string(&event).unwrap()),
+        queue_message("m-2", test_event),
+    ];
+    let response = broken.handle_queue(batch).await;
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["m-1"]);
+}
+
+fn queue_message(id: &str, body: &str) -> SqsMessage {
+    let mut message = SqsMessage::default();
+    message.message_id = Some(id.to_owned());
+    message.body = Some(body.to_owned());
+    message
+}
+
+/// Issue 28 item 2: a presigned URL takes any number of changed PUTs until it expires. Each costs one of the
+/// user's hourly resizes before the original is read; past the budget the original is deleted unread and the
+/// current avatar stays, while another user's upload is processed.
+#[tokio::test]
+async fn a_user_past_the_hourly_resize_budget_is_refused_unread_and_others_are_not() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    let mut f = fixture(false).await;
+    let sdk = local_sdk_config(&f._moto.endpoint, "local", "local");
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+    // The table as modules/upload-quota declares it.
+    dynamodb
+        .create_table()
+        .table_name("quota")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    f.resizer.quota = Some(user_quota::Quota {
+        settings: user_quota::QuotaSettings {
+            table: "quota".to_owned(),
+            counter: user_quota::Counter::Resizes,
+            per_hour: 2,
+        },
+        dynamodb,
+    });
+    let mut written = 0;
+    let mut refused = Vec::new();
+    for i in 0..4u8 {
+        // Changed bytes each time, as a reused URL with new content would write.
+        let mut bytes = corpus("grayscale.jpg");
+        bytes.extend_from_slice(&[i; 16]);
+        let key = "avatars/original/flooder";
+        let event = f.upload(key, bytes).await;
+        match &f.resizer.handle(event).await.unwrap()[..] {
+            [Outcome::Written { .. }] => written += 1,
+            [Outcome::Rejected { reason, .. }] => {
+                refused.push(reason.clone());
+                assert!(
+                    f.get(UPLOADS, key).await.is_none(),
+                    "the refused original is deleted"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(written, 2);
+    assert_eq!(refused, ["resize-budget-spent", "resize-budget-spent"]);
+    assert!(
+        f.get(ASSETS, "avatars/flooder.jpg").await.is_some(),
+        "the avatar from within the budget stays"
+    );
+    let event = f
+        .upload("avatars/original/neighbour", corpus("grayscale.jpg"))
+        .await;
+    let outcomes = f.resizer.handle(event).await.unwrap();
+    assert!(
+        matches!(&outcomes[..], [Outcome::Written { .. }]),
+        "{outcomes:?}"
+    );
 }

@@ -3,14 +3,15 @@
 //! - [`settings`]: configuration from the environment variables that the generator emits.
 //! - [`request`]: the JSON body (new and reference-app forms) and its validation.
 //! - [`handler`]: claims → key → presigned URL → JSON response; every error is JSON with a stable code.
-//! - [`quota`]: the per-user hourly budget of upload URLs (a DynamoDB counter).
+//! - [`quota`]: the per-user hourly budget of upload URLs (the `user-quota` crate's DynamoDB counter).
 //!
 //! The JWT is verified by the HTTP API's authorizer before this function runs; CORS is the HTTP API's too.
 
 pub mod handler;
-pub mod quota;
 pub mod request;
 pub mod settings;
+
+pub use user_quota as quota;
 
 /// The S3 client the presigner uses. No checksum unless S3 requires one: a checksum computed over the empty
 /// request body would be signed into the URL and make every real upload fail. A custom endpoint (the local

@@ -53,6 +53,7 @@ impl Settings {
             avatar_extension: contract.output_format.extension().to_owned(),
             quota: Some(crate::quota::QuotaSettings {
                 table: contract.quota_table,
+                counter: user_quota::Counter::UploadUrls,
                 per_hour: contract.uploads_per_user_per_hour,
             }),
             uploads_bucket: contract.uploads_bucket,
@@ -91,6 +92,7 @@ mod tests {
             settings.quota,
             Some(crate::quota::QuotaSettings {
                 table: "cruddur-dev-upload-quota".to_owned(),
+                counter: user_quota::Counter::UploadUrls,
                 per_hour: 30
             })
         );

@@ -52,6 +52,7 @@ async fn one_user_spending_their_budget_leaves_everyone_else_theirs() {
     upload.quota = Some(Quota {
         settings: QuotaSettings {
             table: TABLE.to_owned(),
+            counter: upload_url::quota::Counter::UploadUrls,
             per_hour: 3,
         },
         dynamodb,

@@ -429,3 +429,23 @@ run "each_function_role_gets_only_its_own_boundary" {
     error_message = "The database boundary is named after the environment and CI cannot edit it either."
   }
 }
+
+# Issue 28 item 2: the resizers are fed by SQS event source mappings; CI may create and change only mappings that
+# feed this environment's functions, and a function's boundary lets it consume only this environment's queues.
+run "event_source_mappings_feed_only_this_environments_functions" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : anytrue([
+        for c in s.condition : c.test == "ArnLike" && c.variable == "lambda:FunctionArn" && toset(c.values) == toset(["arn:aws:lambda:us-east-1:123456789012:function:cruddur-dev-*"])
+      ]) if length(setintersection(s.actions, ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"])) > 0
+    ]) && anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(s.actions, "lambda:CreateEventSourceMapping")])
+    error_message = "Creating, changing or deleting an event source mapping is allowed only for this environment's functions."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.function_boundary.statement : s.resources if s.sid == "ReceiveQueuedEvents"]) == toset(["arn:aws:sqs:us-east-1:123456789012:cruddur-dev-*"]) && one([for s in data.aws_iam_policy_document.function_boundary.statement : s.actions if s.sid == "ReceiveQueuedEvents"]) == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+    error_message = "Functions may consume this environment's queues and no others."
+  }
+}

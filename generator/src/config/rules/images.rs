@@ -322,6 +322,13 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
             }
         }
     }
+    let uploads_per_user_per_hour = c.int(
+        "upload.uploads_per_user_per_hour",
+        &u.uploads_per_user_per_hour,
+        1,
+        i64::from(limits::MAX_UPLOADS_PER_USER_PER_HOUR),
+        30,
+    );
     Upload {
         max_bytes,
         content_types: content_types.into_iter().collect(),
@@ -338,12 +345,14 @@ pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
             365,
             7,
         ),
-        uploads_per_user_per_hour: c.int(
-            "upload.uploads_per_user_per_hour",
-            &u.uploads_per_user_per_hour,
-            1,
-            i64::from(limits::MAX_UPLOADS_PER_USER_PER_HOUR),
-            30,
+        uploads_per_user_per_hour,
+        // Twice the URLs by default: a user's upload, a retry of it and a second kind fit; a flood of changed PUTs
+        // through one URL does not.
+        resizes_per_user_per_hour: c.int_in(
+            "upload.resizes_per_user_per_hour",
+            &u.resizes_per_user_per_hour,
+            &limits::RESIZES_PER_USER_PER_HOUR,
+            (uploads_per_user_per_hour * 2).min(*limits::RESIZES_PER_USER_PER_HOUR.end()),
         ),
         // On by default: the reference frontend sends `{"extension"}`; a stack whose clients all send
         // `{content_type, content_length}` turns it off and every URL then binds a size.

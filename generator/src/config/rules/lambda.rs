@@ -85,25 +85,40 @@ pub(super) fn check_function(
     max_timeout: i64,
     asynchronous: bool,
 ) -> Function {
-    let max_retries = if asynchronous {
-        Some(c.int(
-            &format!("lambda.{name}.max_retries"),
-            &f.max_retries,
-            0,
-            2,
-            2,
-        ))
+    let (max_retries, max_concurrency) = if asynchronous {
+        (
+            Some(c.int(
+                &format!("lambda.{name}.max_retries"),
+                &f.max_retries,
+                0,
+                2,
+                2,
+            )),
+            // SQS event source mappings take 2 … 1000.
+            Some(c.int(
+                &format!("lambda.{name}.max_concurrency"),
+                &f.max_concurrency,
+                2,
+                1_000,
+                crate::config::model::DEFAULT_RESIZE_CONCURRENCY,
+            )),
+        )
     } else {
-        if let Some(v) = &f.max_retries {
-            c.report(
-                IssueCode::MaxRetries,
-                v.span(),
-                format!("`lambda.{name}.max_retries` is set, but {name} is invoked synchronously by the HTTP API"),
-                "has no effect",
-                "remove it: only the event-driven avatar_resize retries",
-            );
+        for (key, value) in [
+            ("max_retries", &f.max_retries),
+            ("max_concurrency", &f.max_concurrency),
+        ] {
+            if let Some(v) = value {
+                c.report(
+                    IssueCode::MaxRetries,
+                    v.span(),
+                    format!("`lambda.{name}.{key}` is set, but {name} is invoked synchronously by the HTTP API"),
+                    "has no effect",
+                    "remove it: only the event-driven avatar_resize has a queue",
+                );
+            }
         }
-        None
+        (None, None)
     };
     Function {
         memory_mb: c.int(
@@ -130,5 +145,6 @@ pub(super) fn check_function(
             )
         }),
         max_retries,
+        max_concurrency,
     }
 }

@@ -1,15 +1,18 @@
-//! A per-user budget of upload URLs: one DynamoDB item per user and hour, counted with a conditional update. It
-//! bounds what one user *gets* (URLs, so uploads and decodes), but it runs in the function, after API Gateway has
-//! counted the request against the route's throttle: one token sending at the route's rate still takes that shared
-//! throttle from everyone else, who then get API Gateway's 429. A per-user limit before the shared throttle needs a
-//! layer in front of the API (issue 28 item 3, not built yet).
+//! Per-user hourly budgets: one DynamoDB item per user and hour (`pk` = `<sub>#<hour>`), one numeric attribute
+//! per [`Counter`], each counted with a conditional update. upload-url counts the upload URLs it signs; avatar-resize
+//! counts the originals it is about to decode, because a presigned URL takes any number of PUTs until it expires and
+//! each changed PUT is an event.
 //!
-//! When DynamoDB fails (throttled, the table or the permission missing) the request is allowed and the error
-//! logged ([`pipeline_contract::logs::QUOTA_UNAVAILABLE`]): the budget is a guard against abuse, and failing closed
-//! would refuse every upload for everyone. The generator turns that line into a metric filter and an alarm
+//! These budgets bound what one user *gets* (URLs, decodes), but they run inside the function: upload-url's runs
+//! after API Gateway has counted the request against the route's throttle, so a per-user limit before that shared
+//! throttle needs a layer in front of the API (issue 28 item 3).
+//!
+//! When DynamoDB fails (throttled, the table or the permission missing) the caller allows the request and logs
+//! [`pipeline_contract::logs::QUOTA_UNAVAILABLE`]: the budget is a guard against abuse, and failing closed would
+//! refuse every upload for everyone. The generator turns that line into a metric filter and an alarm
 //! (`<function>-quota-unavailable`, on the `[alerts]` topic), so failing open is never silent.
 //!
-//! Why DynamoDB and not a counter on the user's row: this function has no database connection (no VPC, no
+//! Why DynamoDB and not a counter on the user's row: neither function has a database connection (no VPC, no
 //! connection set-up per cold start), and one on-demand write per request is the whole cost (about $0.63 per
 //! million requests in us-east-1, late 2025) with items expiring by TTL. A fixed hour window allows up to twice the
 //! limit across a window boundary; that is enough to stop a flood and needs one write instead of two.
@@ -25,11 +28,29 @@ const WINDOW_SECONDS: u64 = 3600;
 /// The most the generator accepts for `upload.uploads_per_user_per_hour`.
 pub const MAX_PER_HOUR: u32 = pipeline_contract::limits::MAX_UPLOADS_PER_USER_PER_HOUR;
 
-/// Where the counters live and how many URLs a user gets per hour (the settings' `quota_table` and
-/// `uploads_per_user_per_hour`).
+/// What a budget counts: each is its own attribute of the user's item for the hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    /// Upload URLs signed (upload-url).
+    UploadUrls,
+    /// Originals decoded (avatar-resize), every image kind together.
+    Resizes,
+}
+
+impl Counter {
+    fn attribute(self) -> &'static str {
+        match self {
+            Counter::UploadUrls => "uploads",
+            Counter::Resizes => "resizes",
+        }
+    }
+}
+
+/// Where the counters live, which one this is and how many a user gets per hour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaSettings {
     pub table: String,
+    pub counter: Counter,
     pub per_hour: u32,
 }
 
@@ -65,7 +86,7 @@ impl Quota {
             .key("pk", AttributeValue::S(format!("{sub}#{window}")))
             .update_expression("ADD #count :one SET #expires = if_not_exists(#expires, :expires)")
             .condition_expression("attribute_not_exists(#count) OR #count < :limit")
-            .expression_attribute_names("#count", "uploads")
+            .expression_attribute_names("#count", self.settings.counter.attribute())
             .expression_attribute_names("#expires", "expires_at")
             .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
             .expression_attribute_values(
