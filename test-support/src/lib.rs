@@ -7,7 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod postgres;
+mod quota_table;
 pub use postgres::{start_postgres, Postgres};
+pub use quota_table::create_quota_table;
 
 /// The repository root (this crate lives one level below it).
 pub fn repo_root() -> PathBuf {

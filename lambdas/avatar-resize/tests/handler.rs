@@ -780,34 +780,10 @@ fn queue_message(id: &str, body: &str) -> SqsMessage {
 /// current avatar stays, while another user's upload is processed.
 #[tokio::test]
 async fn a_user_past_the_hourly_resize_budget_is_refused_unread_and_others_are_not() {
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    };
     let mut f = fixture(false).await;
     let sdk = local_sdk_config(&f._moto.endpoint, "local", "local");
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-    // The table as modules/upload-quota declares it.
-    dynamodb
-        .create_table()
-        .table_name("quota")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    test_support::create_quota_table(&dynamodb, "quota").await;
     f.resizer.quota = Some(user_quota::Quota {
         settings: user_quota::QuotaSettings {
             table: "quota".to_owned(),

@@ -6,9 +6,6 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
 use common::{body_json, event, handler, with_sub, SUB};
 use upload_url::quota::{Quota, QuotaSettings};
 
@@ -20,28 +17,7 @@ async fn one_user_spending_their_budget_leaves_everyone_else_theirs() {
     let moto = test_support::start_moto();
     let sdk = test_support::local_sdk_config(&moto.endpoint, "local", "local");
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-    // The table as modules/upload-quota declares it: string key `pk`.
-    dynamodb
-        .create_table()
-        .table_name(TABLE)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    test_support::create_quota_table(&dynamodb, TABLE).await;
 
     let mut upload = handler(
         "http://127.0.0.1:9",
