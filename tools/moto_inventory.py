@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Counts what an AWS API (moto, for the local environment's tests) holds: buckets, functions, HTTP APIs,
-CloudFront distributions, origin access controls, IAM roles, log groups, SQS queues. Prints one JSON object.
+CloudFront distributions (and those behind a web ACL), origin access controls, CloudFront web ACLs, IAM roles, log
+groups, SQS queues. Prints one JSON object.
 
 usage: moto_inventory.py --endpoint http://127.0.0.1:PORT
 """
@@ -25,11 +26,14 @@ def main() -> None:
         )
 
     cloudfront = client("cloudfront")
+    distributions = cloudfront.list_distributions()["DistributionList"].get("Items", [])
     inventory = {
         "buckets": len(client("s3").list_buckets().get("Buckets", [])),
         "functions": len(client("lambda").list_functions().get("Functions", [])),
         "http_apis": len(client("apigatewayv2").get_apis().get("Items", [])),
-        "distributions": len(cloudfront.list_distributions()["DistributionList"].get("Items", [])),
+        "distributions": len(distributions),
+        "distributions_behind_a_web_acl": sum(1 for d in distributions if d.get("WebACLId")),
+        "cloudfront_web_acls": len(client("wafv2").list_web_acls(Scope="CLOUDFRONT").get("WebACLs", [])),
         "origin_access_controls": len(
             cloudfront.list_origin_access_controls()["OriginAccessControlList"].get("Items", [])
         ),

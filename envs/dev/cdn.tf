@@ -9,9 +9,38 @@ module "cdn" {
     "http://localhost:3000",
     "https://dev.cruddur.example.com"
   ]
+  api_origin = {
+    domain_name = module.http_api.edge_origin_domain_name
+    path_patterns = [
+      "/api/profile",
+      "/api/profile/update",
+      "/avatars/key_upload",
+      "/banners/key_upload"
+    ]
+  }
+  api_origin_path = module.http_api.edge_origin_path
+  web_acl_arn     = module.edge_firewall.web_acl_arn
   custom_domain = {
     name            = "assets.dev.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:210987654321:certificate/8c4e1f2a-6b3d-4a7e-9f0c-2d1e3b4a5c6d"
     hosted_zone_id  = "Z0123456789DEVZONE001"
+  }
+}
+
+module "edge_firewall" {
+  source = "../../modules/edge-firewall"
+  name   = "cruddur-dev"
+  api_paths = [
+    "/api/profile",
+    "/api/profile/update",
+    "/avatars/key_upload",
+    "/banners/key_upload"
+  ]
+  requests_per_user         = 100
+  requests_per_address      = 1000
+  evaluation_window_seconds = 300
+  log_retention_days        = 14
+  providers = {
+    aws = aws.us_east_1
   }
 }

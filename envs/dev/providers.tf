@@ -14,3 +14,19 @@ provider "aws" {
     }
   }
 }
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+  allowed_account_ids = [
+    "210987654321"
+  ]
+
+  default_tags {
+    tags = {
+      project     = "cruddur"
+      environment = "dev"
+      managed-by  = "avatar-pipeline-generator"
+    }
+  }
+}

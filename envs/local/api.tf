@@ -45,7 +45,7 @@ module "http_api" {
       invoke_arn    = module.profile_api.lambda_function_invoke_arn
     }
   }
-  throttling_burst_limit = 50
-  throttling_rate_limit  = 20
+  throttling_burst_limit = 500
+  throttling_rate_limit  = 200
   log_retention_days     = 1
 }

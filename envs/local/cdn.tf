@@ -9,5 +9,34 @@ module "cdn" {
     "http://127.0.0.1:8080",
     "http://localhost:8080"
   ]
-  local_emulator = true
+  api_origin = {
+    domain_name = module.http_api.edge_origin_domain_name
+    path_patterns = [
+      "/api/profile",
+      "/api/profile/update",
+      "/avatars/key_upload",
+      "/banners/key_upload"
+    ]
+  }
+  api_origin_path = module.http_api.edge_origin_path
+  web_acl_arn     = module.edge_firewall.web_acl_arn
+  local_emulator  = true
+}
+
+module "edge_firewall" {
+  source = "../../modules/edge-firewall"
+  name   = "cruddur-local"
+  api_paths = [
+    "/api/profile",
+    "/api/profile/update",
+    "/avatars/key_upload",
+    "/banners/key_upload"
+  ]
+  requests_per_user         = 100
+  requests_per_address      = 10000000
+  evaluation_window_seconds = 300
+  log_retention_days        = 1
+  providers = {
+    aws = aws.us_east_1
+  }
 }

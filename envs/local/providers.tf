@@ -23,6 +23,43 @@ provider "aws" {
     sqs            = var.aws_endpoint
     ssm            = var.aws_endpoint
     sts            = var.aws_endpoint
+    wafv2          = var.aws_endpoint
+  }
+
+  default_tags {
+    tags = {
+      project     = "cruddur"
+      environment = "local"
+      managed-by  = "avatar-pipeline-generator"
+    }
+  }
+}
+
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+  allowed_account_ids = [
+    "123456789012"
+  ]
+  s3_use_path_style           = true
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+
+  endpoints {
+    apigatewayv2   = var.aws_endpoint
+    cloudfront     = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
+    cloudwatchlogs = var.aws_endpoint
+    dynamodb       = var.aws_endpoint
+    iam            = var.aws_endpoint
+    lambda         = var.aws_endpoint
+    route53        = var.aws_endpoint
+    s3             = var.aws_endpoint
+    sns            = var.aws_endpoint
+    sqs            = var.aws_endpoint
+    ssm            = var.aws_endpoint
+    sts            = var.aws_endpoint
+    wafv2          = var.aws_endpoint
   }
 
   default_tags {

@@ -9,9 +9,38 @@ module "cdn" {
     "https://cruddur.example.com",
     "https://www.cruddur.example.com"
   ]
+  api_origin = {
+    domain_name = module.http_api.edge_origin_domain_name
+    path_patterns = [
+      "/api/profile",
+      "/api/profile/update",
+      "/avatars/key_upload",
+      "/banners/key_upload"
+    ]
+  }
+  api_origin_path = module.http_api.edge_origin_path
+  web_acl_arn     = module.edge_firewall.web_acl_arn
   custom_domain = {
     name            = "assets.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:345678901234:certificate/3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
     hosted_zone_id  = "Z0123456789PRODZONE01"
+  }
+}
+
+module "edge_firewall" {
+  source = "../../modules/edge-firewall"
+  name   = "cruddur-prod"
+  api_paths = [
+    "/api/profile",
+    "/api/profile/update",
+    "/avatars/key_upload",
+    "/banners/key_upload"
+  ]
+  requests_per_user         = 100
+  requests_per_address      = 1000
+  evaluation_window_seconds = 300
+  log_retention_days        = 365
+  providers = {
+    aws = aws.us_east_1
   }
 }

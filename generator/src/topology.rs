@@ -17,6 +17,8 @@ pub mod names {
     pub const UPLOADS: &str = "uploads_bucket";
     pub const ASSETS: &str = "assets_bucket";
     pub const CDN: &str = "cdn";
+    /// The AWS WAF web ACL on the distribution: per-user and per-address budgets before the API's throttle.
+    pub const EDGE_FIREWALL: &str = "edge_firewall";
     pub const RESIZE: &str = "avatar_resize";
     pub const UPLOAD_URL: &str = "upload_url";
     pub const PROFILE_API: &str = "profile_api";
@@ -83,6 +85,15 @@ pub use pipeline_contract::routes::PROFILE_ROUTES;
 
 /// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
 /// function) and the profile routes. Every route is behind the JWT authorizer.
+/// The distinct paths of [`routes`], in order: the distribution sends exactly these to the API.
+pub fn route_paths(config: &Config) -> Vec<String> {
+    let paths: std::collections::BTreeSet<String> = routes(config)
+        .keys()
+        .filter_map(|key| key.split_once(' ').map(|(_, path)| path.to_owned()))
+        .collect();
+    paths.into_iter().collect()
+}
+
 pub fn routes(config: &Config) -> BTreeMap<String, String> {
     let mut routes: BTreeMap<String, String> = config
         .images

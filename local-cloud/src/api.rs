@@ -1,9 +1,11 @@
 //! The local HTTP API: what API Gateway does in front of the functions, applied in the same order.
 //!
+//! 0. The edge ([`crate::edge`]): over the user's or the address's budget, 429 before anything below runs.
 //! 1. CORS preflights are answered from [`ApiCors`], derived from the config by the same code that writes the
 //!    Terraform (`generator::cors`), so the rules cannot drift.
 //! 2. Only the generator's routes exist (`generator::topology::routes`): one upload route per image kind and the
 //!    profile routes; anything else is 404.
+//!    Each route's shared throttle (burst and rate from the config) then counts the request: empty, 429.
 //! 3. Every route needs a valid token from the local issuer (signature, `iss`, `exp`, and `aud` or `client_id`
 //!    as API Gateway checks them), else 401.
 //! 4. The request becomes an API Gateway v2 event (payload format 2.0) with the verified claims, the handler's
@@ -26,6 +28,7 @@ use profile_api::handler::ProfileApi;
 use serde_json::json;
 use upload_url::handler::UploadUrl;
 
+use crate::edge::Gates;
 use crate::http::{message, read_body, reply, Reply, Request};
 use crate::issuer::DevIssuer;
 
@@ -39,6 +42,7 @@ pub struct LocalApi {
     pub profile: ProfileApi,
     /// The account and API id every event carries.
     pub caller: ApiCaller,
+    pub gates: Gates,
     requests: AtomicU64,
 }
 
@@ -50,8 +54,10 @@ impl LocalApi {
         uploads: BTreeMap<String, UploadUrl>,
         profile: ProfileApi,
         caller: ApiCaller,
+        gates: Gates,
     ) -> Self {
         Self {
+            gates,
             cors,
             issuer,
             routes,
@@ -80,6 +86,10 @@ impl LocalApi {
     }
 
     async fn respond(&self, request: Request) -> Reply {
+        // Every local client is the loopback address.
+        if let Err(refused) = self.gates.edge.admit(request.headers(), "127.0.0.1") {
+            return *refused;
+        }
         if request.method() == Method::OPTIONS
             && request
                 .headers()
@@ -91,6 +101,9 @@ impl LocalApi {
         let Some(module) = self.routes.get(&route_key).cloned() else {
             return message(StatusCode::NOT_FOUND, "Not Found");
         };
+        if !self.gates.throttle.admit(&route_key) {
+            return message(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+        }
         let claims = bearer_token(request.headers()).and_then(|t| self.issuer.verify(t));
         let Some(claims) = claims else {
             let mut response = message(StatusCode::UNAUTHORIZED, "Unauthorized");

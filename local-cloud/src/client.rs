@@ -20,6 +20,8 @@ pub struct Answer {
     pub content_type: Option<String>,
     /// `Access-Control-Allow-Origin`, when the answer carried one.
     pub allow_origin: Option<String>,
+    /// `Retry-After`, when the answer carried one (429s).
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -207,7 +209,9 @@ fn answer(mut response: http::Response<ureq::Body>) -> anyhow::Result<Answer> {
     let etag = header("etag");
     let content_type = header("content-type");
     let allow_origin = header("access-control-allow-origin");
+    let retry_after = header("retry-after");
     Ok(Answer {
+        retry_after,
         status: response.status().as_u16(),
         etag,
         content_type,

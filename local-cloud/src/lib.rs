@@ -4,6 +4,7 @@
 //! - [`s3`]: s3rver holds the objects, because it checks presigned signatures, expiry and bucket CORS (moto
 //!   does not); its buckets get the same CORS rule the generator writes into Terraform.
 //! - [`issuer`]: the local development JWT issuer (`make token`); its keys live in `envs/local/dev-issuer/`.
+//! - [`edge`]: the distribution's web ACL (per-user and per-address budgets) and API Gateway's route throttle.
 //! - [`api`]: the HTTP API's routes, CORS rules and JWT check as API Gateway applies them, in front of the
 //!   upload-url handler, which runs in-process with the environment variables Terraform gave its function.
 //! - [`notifier`]: S3's event notification, emulated: each new original under the prefix becomes an S3 event, in
@@ -19,6 +20,7 @@ pub mod api;
 pub mod cdn;
 pub mod client;
 pub mod database;
+pub mod edge;
 pub mod http;
 pub mod issuer;
 pub mod load;

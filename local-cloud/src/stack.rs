@@ -251,6 +251,7 @@ impl Stack {
             // API Gateway names its account and API in every event; the functions check both against their
             // settings, so the local API uses what the applied state gave them.
             profile.caller.clone(),
+            crate::edge::Gates::from_config(&config),
         ));
         let cdn = Arc::new(LocalCdn {
             s3: s3.clone(),

@@ -357,6 +357,84 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
     // event source mapping caps the concurrent resizes, the user's hourly resize budget stops the decodes, and
     // another user's upload in the middle of the flood is processed.
     flood_by_one_user_leaves_others_processed(&stack, &client);
+
+    // Issue 28 item 3: one user's burst at the API is refused at the edge, per token, before the route's throttle
+    // that every user shares; another user is served throughout.
+    api_burst_by_one_user_leaves_the_route_to_others(&stack);
+}
+
+const TRUDY: &str = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d";
+const DAVE: &str = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+
+fn api_burst_by_one_user_leaves_the_route_to_others(stack: &Stack) {
+    let budget = stack.config.api.requests_per_user_per_5_minutes as usize;
+    let burst = stack.config.api.throttling_burst_limit as usize;
+    // More than the route's burst plus what it refills while the requests are sent: without the edge, the bucket
+    // every user shares runs dry.
+    let requests = 2 * burst;
+    assert!(
+        budget < burst,
+        "envs/local: the per-user budget must be below the route's burst"
+    );
+    let trudy = stack.token(TRUDY).unwrap();
+    let dave = stack.token(DAVE).unwrap();
+    let threads = 16;
+    let answers: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (api, trudy) = (stack.urls.api.clone(), trudy.clone());
+                scope.spawn(move || {
+                    let client = Client::new(&api);
+                    (t..requests)
+                        .step_by(threads)
+                        .map(|_| {
+                            let answer = client
+                                .call("GET", "/api/profile", Some(&trudy), None)
+                                .unwrap();
+                            (
+                                answer.status,
+                                String::from_utf8_lossy(&answer.body).into_owned(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let at_the_edge = answers
+        .iter()
+        .filter(|(status, body)| *status == 429 && body.contains("rate_limited"))
+        .count();
+    let served = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(
+        (served, at_the_edge),
+        (budget, requests - budget),
+        "Trudy's {requests} requests: her budget served, the rest refused at the edge; other answers: {:?}",
+        answers
+            .iter()
+            .filter(|(status, body)| *status != 200 && !body.contains("rate_limited"))
+            .take(3)
+            .collect::<Vec<_>>()
+    );
+    let client = Client::new(&stack.urls.api);
+    let refused = client
+        .call("GET", "/api/profile", Some(&trudy), None)
+        .unwrap();
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.retry_after.as_deref(), Some("300"));
+    let daves = client
+        .call("GET", "/api/profile", Some(&dave), None)
+        .unwrap();
+    assert_eq!(
+        daves.status,
+        200,
+        "another user right after the burst: {}",
+        String::from_utf8_lossy(&daves.body)
+    );
 }
 
 const MALLORY: &str = "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716";

@@ -45,6 +45,8 @@ fn local_environment_applies_has_no_perpetual_diff_and_destroys_cleanly() {
         ("functions", 2 * kinds + 1),
         ("http_apis", 1),
         ("distributions", 1),
+        ("cloudfront_web_acls", 1),
+        ("distributions_behind_a_web_acl", 1),
         ("origin_access_controls", 1),
         ("queues", 2 * kinds),
     ] {

@@ -1,5 +1,10 @@
 locals {
-  origin_id = "assets-s3"
+  origin_id     = "assets-s3"
+  api_origin_id = "http-api"
+  # AWS managed policies: no caching at all, and every viewer header (Authorization, Origin, CORS preflight
+  # headers) and query string forwarded except Host, which API Gateway needs to be its own.
+  caching_disabled_policy_id              = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  all_viewer_except_host_header_policy_id = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 }
 
 ################################################################################
@@ -103,10 +108,10 @@ resource "aws_cloudfront_response_headers_policy" "this" {
 ################################################################################
 
 resource "aws_cloudfront_distribution" "this" {
-  # checkov:skip=CKV_AWS_68:The distribution serves public, processed images from a private bucket through GET/HEAD only; a WAF web ACL (about 5 USD/month plus per-request fees) protects nothing that is not already public.
-  # checkov:skip=CKV2_AWS_47:No WAF, see CKV_AWS_68; the origin is S3, which runs no Java (Log4j) code.
+  # checkov:skip=CKV_AWS_68:The web ACL is optional here (var.web_acl_arn, the edge-firewall module); the generated roots always pass one when the API is behind the distribution.
+  # checkov:skip=CKV2_AWS_47:The origins are S3 and an HTTP API with Rust functions; nothing runs Java (Log4j) code.
   # checkov:skip=CKV_AWS_86:Standard logging needs an ACL-enabled log bucket, which conflicts with BucketOwnerEnforced everywhere else; CloudFront metrics cover an image CDN.
-  # checkov:skip=CKV_AWS_310:There is one origin by design (the assets bucket); a failover origin would need a replicated bucket.
+  # checkov:skip=CKV_AWS_310:One origin per path by design (the assets bucket, the API); a failover origin would need a replicated bucket and a second API.
   # checkov:skip=CKV_AWS_374:Avatars are served worldwide; a geo restriction is a business decision left to the deploying organisation.
   # checkov:skip=CKV2_AWS_42:A custom domain and certificate are optional (var.custom_domain); without one CloudFront's own certificate serves *.cloudfront.net.
   # checkov:skip=CKV_AWS_305:The distribution serves object keys only (avatars/<sub>.jpg); a request for / is meant to get 403 from the private bucket, not a page.
@@ -117,12 +122,60 @@ resource "aws_cloudfront_distribution" "this" {
   http_version    = "http2and3"
   price_class     = var.price_class
   aliases         = var.custom_domain == null ? [] : [var.custom_domain.name]
+  web_acl_id      = var.web_acl_arn
 
   origin {
     origin_id   = local.origin_id
     domain_name = var.origin_bucket_regional_domain_name
     # The emulator stores a distribution without its OAC id and would show a change on every plan.
     origin_access_control_id = var.local_emulator ? null : aws_cloudfront_origin_access_control.this.id
+  }
+
+  # The HTTP API, reached only through here: the origin path is the API's origin key (http-api module), so requests
+  # pass the web ACL's per-user limits before any route's throttle.
+  dynamic "origin" {
+    for_each = var.api_origin == null ? [] : [var.api_origin]
+    content {
+      origin_id   = local.api_origin_id
+      domain_name = origin.value.domain_name
+      origin_path = var.api_origin_path
+
+      custom_origin_config {
+        http_port              = 80
+        https_port             = 443
+        origin_protocol_policy = "https-only"
+        origin_ssl_protocols   = ["TLSv1.2"]
+      }
+    }
+  }
+
+  dynamic "ordered_cache_behavior" {
+    for_each = var.api_origin == null ? [] : var.api_origin.path_patterns
+    content {
+      path_pattern             = ordered_cache_behavior.value
+      target_origin_id         = local.api_origin_id
+      viewer_protocol_policy   = "https-only"
+      allowed_methods          = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+      cached_methods           = ["GET", "HEAD"]
+      compress                 = true
+      cache_policy_id          = var.local_emulator ? null : local.caching_disabled_policy_id
+      origin_request_policy_id = var.local_emulator ? null : local.all_viewer_except_host_header_policy_id
+
+      # The emulator's legacy settings: nothing cached, the token and CORS headers forwarded.
+      dynamic "forwarded_values" {
+        for_each = var.local_emulator ? [1] : []
+        content {
+          query_string = true
+          headers      = ["Authorization", "Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method"]
+          cookies {
+            forward = "none"
+          }
+        }
+      }
+      min_ttl     = var.local_emulator ? 0 : null
+      default_ttl = var.local_emulator ? 0 : null
+      max_ttl     = var.local_emulator ? 0 : null
+    }
   }
 
   default_cache_behavior {

@@ -57,3 +57,25 @@ variable "cors_allow_origins" {
   type        = list(string)
   default     = []
 }
+
+variable "api_origin" {
+  description = "Optional HTTP API behind the distribution: its host name (execute-api) and the viewer paths sent to it (exact paths of the routes). Never cached; every viewer header but Host forwarded. Null: assets only."
+  type = object({
+    domain_name   = string
+    path_patterns = list(string)
+  })
+  default = null
+}
+
+variable "api_origin_path" {
+  description = "Origin path prepended to API requests (the http-api module's origin key, `/<key>`). Sensitive: whoever knows it can reach the routes without passing the web ACL."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "web_acl_arn" {
+  description = "ARN of the AWS WAF web ACL (scope CLOUDFRONT) in front of the distribution, e.g. the edge-firewall module's. Null: none."
+  type        = string
+  default     = null
+}

@@ -48,8 +48,11 @@ locals {
   tables                = "arn:${local.partition}:dynamodb:${local.region}:${local.account}:table/${var.name_prefix}-*"
   alarms                = "arn:${local.partition}:cloudwatch:${local.region}:${local.account}:alarm:${var.name_prefix}-*"
   # Topics, and their subscriptions (`<topic ARN>:<id>`).
-  topics     = "arn:${local.partition}:sns:${local.region}:${local.account}:${var.name_prefix}-*"
-  log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*"]
+  topics = "arn:${local.partition}:sns:${local.region}:${local.account}:${var.name_prefix}-*"
+  # The functions' and the API's logs, and the edge firewall's (its log group is in us-east-1 with the web ACL).
+  log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*", "arn:${local.partition}:logs:us-east-1:${local.account}:log-group:aws-waf-logs-${var.name_prefix}-*"]
+  # modules/edge-firewall: CloudFront web ACLs are global, created in us-east-1.
+  web_acls   = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/${var.name_prefix}-*/*"
   apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
   cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
   zone       = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
@@ -204,6 +207,11 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadCdn"
     actions   = ["cloudfront:GetCachePolicy", "cloudfront:GetDistribution", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy", "cloudfront:ListTagsForResource"]
     resources = local.cloudfront
+  }
+  statement {
+    sid       = "ReadEdgeFirewall"
+    actions   = ["wafv2:GetLoggingConfiguration", "wafv2:GetWebACL", "wafv2:ListTagsForResource"]
+    resources = [local.web_acls]
   }
   dynamic "statement" {
     for_each = local.in_vpc ? [1] : []
@@ -582,6 +590,18 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ManageLogGroups"
     actions   = ["logs:*"]
     resources = concat(local.log_groups, [for g in local.log_groups : "${g}:*"])
+  }
+  statement {
+    # modules/edge-firewall: the environment's web ACL and where it logs. The CloudWatch Logs delivery actions are
+    # what WAF's logging configuration calls (they take no resource); delivery to another account is denied below.
+    sid       = "ManageEdgeFirewall"
+    actions   = ["wafv2:CreateWebACL", "wafv2:DeleteLoggingConfiguration", "wafv2:DeleteWebACL", "wafv2:GetLoggingConfiguration", "wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:PutLoggingConfiguration", "wafv2:TagResource", "wafv2:UntagResource", "wafv2:UpdateWebACL"]
+    resources = [local.web_acls]
+  }
+  statement {
+    sid       = "DeliverEdgeFirewallLogs"
+    actions   = ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeResourcePolicies", "logs:PutResourcePolicy"]
+    resources = ["*"]
   }
   statement {
     # A subscription filter, a destination or an export sends a log group's lines (users' ids, object keys) on,

@@ -12,3 +12,14 @@ output "apigatewayv2_api_execution_arn" {
   description = "Execution ARN, the prefix of every route's invoke ARN."
   value       = aws_apigatewayv2_api.this.execution_arn
 }
+
+output "edge_origin_domain_name" {
+  description = "Host name the CloudFront distribution sends API requests to (the execute-api endpoint without scheme)."
+  value       = replace(aws_apigatewayv2_api.this.api_endpoint, "https://", "")
+}
+
+output "edge_origin_path" {
+  description = "Origin path the distribution prepends (`/<origin key>`); empty when `behind_edge` is false."
+  value       = local.route_prefix
+  sensitive   = true
+}

@@ -70,3 +70,9 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "behind_edge" {
+  description = "Serve the routes only under a random origin key that the CloudFront distribution adds (output `edge_origin`), so that requests bypassing the edge's per-user limits match no route. False serves the route keys as given on the execute-api endpoint."
+  type        = bool
+  default     = true
+}

@@ -3,9 +3,10 @@
 //! counts the originals it is about to decode, because a presigned URL takes any number of PUTs until it expires and
 //! each changed PUT is an event.
 //!
-//! These budgets bound what one user *gets* (URLs, decodes), but they run inside the function: upload-url's runs
-//! after API Gateway has counted the request against the route's throttle, so a per-user limit before that shared
-//! throttle needs a layer in front of the API (issue 28 item 3).
+//! These budgets bound what one user *gets* (URLs, decodes). They run inside the function, after API Gateway has
+//! counted the request against the route's throttle, which all users share: the per-user limit *before* that
+//! throttle is the edge's (modules/edge-firewall: an AWS WAF rate rule per `Authorization` value on the
+//! distribution the API is reached through, `api.requests_per_user_per_5_minutes`).
 //!
 //! When DynamoDB fails (throttled, the table or the permission missing) the caller allows the request and logs
 //! [`pipeline_contract::logs::QUOTA_UNAVAILABLE`]: the budget is a guard against abuse, and failing closed would

@@ -187,6 +187,11 @@ pub struct Api {
     pub jwt_audience: Vec<String>,
     pub throttling_burst_limit: u32,
     pub throttling_rate_limit: u32,
+    /// The edge's budget per `Authorization` header value (AWS WAF rate rule, 5-minute window): one user's
+    /// requests are refused there before they reach the route throttle all users share.
+    pub requests_per_user_per_5_minutes: u32,
+    /// The edge's budget per client address (requests without a token, or with a new junk token each time).
+    pub requests_per_address_per_5_minutes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -120,6 +120,8 @@ pub struct RawApi {
     pub jwt_audience: Spanned<Vec<Spanned<String>>>,
     pub throttling_burst_limit: S<i64>,
     pub throttling_rate_limit: S<i64>,
+    pub requests_per_user_per_5_minutes: S<i64>,
+    pub requests_per_address_per_5_minutes: S<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

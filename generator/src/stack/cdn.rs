@@ -1,12 +1,13 @@
-//! `cdn.tf`: the CloudFront distribution in front of the assets bucket (Origin Access Control, security
-//! headers, optional custom domain with Route 53 alias records).
+//! `cdn.tf`: the edge. The CloudFront distribution in front of the assets bucket (Origin Access Control, security
+//! headers, optional custom domain with Route 53 alias records) and in front of the HTTP API (its routes' paths,
+//! under the API's origin key), with the AWS WAF web ACL that gives each user and each address a budget.
 
 use hcl::Body;
 
 use super::{module_block, module_output};
 use crate::config::Config;
-use crate::tf::{object, string, strings};
-use crate::topology::names;
+use crate::tf::{number, object, reference, string, strings};
+use crate::topology::{names, route_paths};
 
 pub fn body(config: &Config) -> Body {
     let mut attributes = vec![
@@ -19,6 +20,24 @@ pub fn body(config: &Config) -> Body {
         (
             "cors_allow_origins",
             strings(config.api.cors_origins.clone()),
+        ),
+        (
+            "api_origin",
+            object([
+                (
+                    "domain_name",
+                    module_output(names::API, "edge_origin_domain_name"),
+                ),
+                ("path_patterns", strings(route_paths(config))),
+            ]),
+        ),
+        (
+            "api_origin_path",
+            module_output(names::API, "edge_origin_path"),
+        ),
+        (
+            "web_acl_arn",
+            module_output(names::EDGE_FIREWALL, "web_acl_arn"),
         ),
     ];
     if let Some(domain) = &config.domain {
@@ -36,5 +55,39 @@ pub fn body(config: &Config) -> Body {
     }
     Body::builder()
         .add_block(module_block(names::CDN, "cdn", attributes))
+        .add_block(edge_firewall(config))
         .build()
+}
+
+/// The web ACL, created in us-east-1 through the aliased provider (CloudFront's web ACLs live there).
+fn edge_firewall(config: &Config) -> hcl::Block {
+    let api = &config.api;
+    module_block(
+        names::EDGE_FIREWALL,
+        "edge-firewall",
+        vec![
+            ("name", string(config.name_prefix())),
+            ("api_paths", strings(route_paths(config))),
+            (
+                "requests_per_user",
+                number(api.requests_per_user_per_5_minutes),
+            ),
+            (
+                "requests_per_address",
+                number(api.requests_per_address_per_5_minutes),
+            ),
+            ("evaluation_window_seconds", number(300)),
+            (
+                "log_retention_days",
+                number(config.lambda.log_retention_days),
+            ),
+            (
+                "providers",
+                object([(
+                    "aws",
+                    reference(&format!("aws.{}", super::terraform::US_EAST_1)),
+                )]),
+            ),
+        ],
+    )
 }

@@ -20,8 +20,8 @@ pub fn body(config: &Config) -> Body {
     let outputs: Vec<(&str, &str, Expression)> = vec![
         (
             "api_endpoint",
-            "Base URL of the HTTP API (POST <route> per image kind, GET /api/profile, POST or PUT /api/profile/update).",
-            module_output(names::API, "apigatewayv2_api_endpoint"),
+            "Base URL of the HTTP API for the web app (POST <route> per image kind, GET /api/profile, POST or PUT /api/profile/update): the distribution, whose web ACL limits each user; the execute-api endpoint serves no route without the distribution's origin key.",
+            module_output(names::CDN, "cloudfront_base_url"),
         ),
         (
             "image_base_urls",

@@ -21,7 +21,12 @@ const EMULATED_SERVICES: &[&str] = &[
     "sqs",
     "ssm",
     "sts",
+    "wafv2",
 ];
+
+/// Alias of the provider for us-east-1, where CloudFront's web ACL (the edge firewall) must be created whatever the
+/// environment's region.
+pub(crate) const US_EAST_1: &str = "us_east_1";
 
 pub fn versions(config: &Config) -> Body {
     let backend = match &config.backend {
@@ -62,11 +67,24 @@ pub fn versions(config: &Config) -> Body {
 }
 
 pub fn providers(config: &Config) -> Body {
+    Body::builder()
+        .add_block(provider(config, None))
+        .add_block(provider(config, Some(US_EAST_1)))
+        .build()
+}
+
+/// `provider "aws"` for the environment's region, or with `alias` for us-east-1; both limited to the account and
+/// tagging alike.
+fn provider(config: &Config, alias: Option<&str>) -> Block {
     let env = &config.environment;
-    let mut provider = Block::builder("provider")
-        .add_label("aws")
-        .add_attribute(("region", env.region.clone()))
-        .add_attribute(("allowed_account_ids", strings([env.account_id.clone()])));
+    let mut provider = Block::builder("provider").add_label("aws");
+    provider = match alias {
+        Some(alias) => provider
+            .add_attribute(("alias", alias))
+            .add_attribute(("region", "us-east-1")),
+        None => provider.add_attribute(("region", env.region.clone())),
+    };
+    provider = provider.add_attribute(("allowed_account_ids", strings([env.account_id.clone()])));
     if config.emulator.is_some() {
         let endpoints =
             EMULATED_SERVICES
@@ -80,7 +98,7 @@ pub fn providers(config: &Config) -> Body {
             .add_attribute(("skip_metadata_api_check", true))
             .add_block(endpoints.build());
     }
-    let provider = provider
+    provider
         .add_block(
             Block::builder("default_tags")
                 .add_attribute((
@@ -93,8 +111,7 @@ pub fn providers(config: &Config) -> Body {
                 ))
                 .build(),
         )
-        .build();
-    Body::builder().add_block(provider).build()
+        .build()
 }
 
 pub fn variables(config: &Config) -> Body {

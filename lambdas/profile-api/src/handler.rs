@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use api_lambda::{error, json};
-use pipeline_contract::routes::{is_profile_update, PROFILE_GET, PROFILE_UPDATE};
+use pipeline_contract::routes::{self, is_profile_update, PROFILE_GET, PROFILE_UPDATE};
 use pipeline_contract::settings::ApiCaller;
 
 use crate::database::{Database, DatabaseError};
@@ -54,7 +54,11 @@ impl ProfileApi {
         let Some(sub) = api_lambda::verified_user(&request).map(str::to_owned) else {
             return error(401, "unauthorized", "no verified user in the request");
         };
-        let result = match request.route_key.as_deref() {
+        let route = request
+            .route_key
+            .as_deref()
+            .and_then(|key| routes::declared(key, &routes::PROFILE_ROUTES));
+        let result = match route {
             Some(GET_ROUTE) => self.read(&sub).await,
             Some(route) if is_profile_update(route) => {
                 let update = match parse(&request) {
@@ -63,13 +67,14 @@ impl ProfileApi {
                 };
                 self.update(&sub, update).await
             }
-            other => {
+            _ => {
                 return error(
                     404,
                     "no_such_route",
                     format!(
-                        "this function serves {}, not {other:?}",
-                        pipeline_contract::routes::PROFILE_ROUTES.join(", ")
+                        "this function serves {}, not {:?}",
+                        routes::PROFILE_ROUTES.join(", "),
+                        request.route_key
                     ),
                 )
             }

@@ -83,6 +83,32 @@ async fn issue_27_the_reference_frontends_put_saves_the_profile() {
     assert_eq!(other.status_code, 404);
 }
 
+/// Issue 28, item 3: behind the edge, API Gateway reports the route under the distribution's origin key
+/// (`PUT /<key>/api/profile/update`); the function serves it as the declared route.
+#[tokio::test]
+async fn routes_under_the_edges_origin_key_are_served() {
+    let pg = test_support::start_postgres();
+    let api = seeded(&pg.url("postgres")).await;
+    let key = "0123456789abcdef0123456789abcdef";
+    let body_text = json!({ "bio": "Behind the edge.", "display_name": "Ada" }).to_string();
+    let saved = api
+        .handle(event(
+            &format!("PUT /{key}/api/profile/update"),
+            Some(SUB),
+            Some(&body_text),
+        ))
+        .await;
+    assert_eq!(saved.status_code, 200, "{:?}", saved.body);
+    let read = api
+        .handle(event(&format!("GET /{key}/api/profile"), Some(SUB), None))
+        .await;
+    assert_eq!(body(&read)["bio"], "Behind the edge.");
+    let unknown = api
+        .handle(event(&format!("GET /{key}/api/other"), Some(SUB), None))
+        .await;
+    assert_eq!(unknown.status_code, 404);
+}
+
 #[tokio::test]
 async fn every_status_of_the_contract() {
     let pg = test_support::start_postgres();

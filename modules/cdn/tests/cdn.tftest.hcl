@@ -103,3 +103,45 @@ run "cors_for_the_app_origins" {
     error_message = "The ETag is exposed so the page can see a new avatar."
   }
 }
+
+# The HTTP API behind the distribution: its routes' paths go to the API under the origin key, uncached, with the
+# web ACL in front.
+run "api_behind_the_web_acl" {
+  command = apply
+
+  variables {
+    api_origin = {
+      domain_name   = "abc123.execute-api.us-east-1.amazonaws.com"
+      path_patterns = ["/api/profile", "/avatars/key_upload"]
+    }
+    api_origin_path = "/0123456789abcdef0123456789abcdef"
+    web_acl_arn     = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/example-dev-edge/a1b2c3d4-5678-90ab-cdef-111122223333"
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.web_acl_id == var.web_acl_arn
+    error_message = "The web ACL sits on the distribution."
+  }
+
+  assert {
+    condition     = nonsensitive(one([for o in aws_cloudfront_distribution.this.origin : o.origin_path if o.origin_id == "http-api"])) == "/0123456789abcdef0123456789abcdef"
+    error_message = "API requests carry the origin key as origin path."
+  }
+
+  assert {
+    condition     = one([for o in aws_cloudfront_distribution.this.origin : o.custom_origin_config[0].origin_protocol_policy if o.origin_id == "http-api"]) == "https-only"
+    error_message = "The distribution reaches the API over HTTPS only."
+  }
+
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.path_pattern] == ["/api/profile", "/avatars/key_upload"]
+    error_message = "Each route path has its own behaviour, ahead of the assets' default."
+  }
+
+  assert {
+    condition = alltrue([for b in aws_cloudfront_distribution.this.ordered_cache_behavior :
+      b.target_origin_id == "http-api" && b.cache_policy_id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" && contains(b.allowed_methods, "POST") && b.viewer_protocol_policy == "https-only"
+    ])
+    error_message = "API paths go to the API uncached (CachingDisabled), with every method, over HTTPS only."
+  }
+}

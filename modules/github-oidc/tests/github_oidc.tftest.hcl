@@ -449,3 +449,30 @@ run "event_source_mappings_feed_only_this_environments_functions" {
     error_message = "Functions may consume this environment's queues and no others."
   }
 }
+
+# Issue 28 item 3: CI manages the environment's own web ACL (in us-east-1, where CloudFront's live) and its log
+# group, and nothing else of WAF; the plan role only reads them.
+run "ci_manages_only_its_own_edge_firewall" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : s.effect == "Deny" || toset(s.resources) == toset(["arn:aws:wafv2:us-east-1:123456789012:global/webacl/cruddur-dev-*/*"])
+      if length([for a in s.actions : a if startswith(a, "wafv2:")]) > 0
+    ]) && anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(s.actions, "wafv2:UpdateWebACL")])
+    error_message = "Every WAF action of the apply role is on this environment's web ACLs only."
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ManageLogGroups"]), "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-cruddur-dev-*")
+    error_message = "The apply role manages the web ACL's log group."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.plan.statement : alltrue([for a in s.actions : startswith(a, "wafv2:Get") || startswith(a, "wafv2:List")])
+      if length([for a in s.actions : a if startswith(a, "wafv2:")]) > 0
+    ])
+    error_message = "The plan role only reads the web ACL."
+  }
+}

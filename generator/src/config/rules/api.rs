@@ -46,6 +46,14 @@ pub(super) fn is_loopback_host(host: &str) -> bool {
     host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.")
 }
 
+/// AWS WAF's lowest rate-based limit per evaluation window.
+const WAF_MIN_RATE_LIMIT: i64 = 10;
+/// A profile page makes a handful of requests a minute (load, save, one upload URL per image): 100 per 5 minutes
+/// is ten times that, and 60 users at their budget together stay under the default route rate (20/s).
+pub const DEFAULT_REQUESTS_PER_USER_PER_5_MINUTES: u32 = 100;
+/// Ten users' budgets behind one address (offices, carrier NAT).
+pub const DEFAULT_REQUESTS_PER_ADDRESS_PER_5_MINUTES: u32 = 1_000;
+
 pub(super) fn check_api(c: &mut Checker, a: &RawApi, stage: Stage) -> Api {
     let mut origins = BTreeSet::new();
     if a.cors_origins.get_ref().is_empty() {
@@ -170,7 +178,37 @@ pub(super) fn check_api(c: &mut Checker, a: &RawApi, stage: Stage) -> Api {
             );
         }
     }
+    let requests_per_user_per_5_minutes = c.int(
+        "api.requests_per_user_per_5_minutes",
+        &a.requests_per_user_per_5_minutes,
+        WAF_MIN_RATE_LIMIT,
+        1_000_000,
+        DEFAULT_REQUESTS_PER_USER_PER_5_MINUTES,
+    );
+    let requests_per_address_per_5_minutes = c.int(
+        "api.requests_per_address_per_5_minutes",
+        &a.requests_per_address_per_5_minutes,
+        WAF_MIN_RATE_LIMIT,
+        10_000_000,
+        DEFAULT_REQUESTS_PER_ADDRESS_PER_5_MINUTES,
+    );
+    if let Some(address) = &a.requests_per_address_per_5_minutes {
+        if requests_per_address_per_5_minutes < requests_per_user_per_5_minutes {
+            c.report(
+                IssueCode::OutOfRange,
+                address.span(),
+                format!(
+                    "`api.requests_per_address_per_5_minutes` is {requests_per_address_per_5_minutes}, below \
+                     `api.requests_per_user_per_5_minutes` ({requests_per_user_per_5_minutes})"
+                ),
+                "below the per-user budget",
+                "allowed: at least the per-user budget; an address carries one user or more (NAT, mobile carriers)",
+            );
+        }
+    }
     Api {
+        requests_per_user_per_5_minutes,
+        requests_per_address_per_5_minutes,
         cors_origins: origins.into_iter().collect(),
         cors_max_age_seconds: c.int(
             "api.cors_max_age_seconds",
