@@ -20,6 +20,11 @@ module "cdn" {
   }
   api_origin_path = module.http_api.edge_origin_path
   web_acl_arn     = module.edge_firewall.web_acl_arn
+  default_image = {
+    bucket          = module.assets_bucket.s3_bucket_id
+    key             = "defaults/missing.png"
+    max_age_seconds = 60
+  }
   custom_domain = {
     name            = "assets.dev.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:210987654321:certificate/8c4e1f2a-6b3d-4a7e-9f0c-2d1e3b4a5c6d"

@@ -13,6 +13,9 @@ module "github_oidc" {
     "cruddur-dev-avatar-uploads",
     "cruddur-dev-assets"
   ]
+  terraform_objects = [
+    "cruddur-dev-assets/defaults/missing.png"
+  ]
   function_parameter_arns = [
     "arn:aws:ssm:us-east-1:210987654321:parameter/cruddur/dev/profile-database-url"
   ]

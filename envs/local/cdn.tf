@@ -20,7 +20,12 @@ module "cdn" {
   }
   api_origin_path = module.http_api.edge_origin_path
   web_acl_arn     = module.edge_firewall.web_acl_arn
-  local_emulator  = true
+  default_image = {
+    bucket          = module.assets_bucket.s3_bucket_id
+    key             = "defaults/missing.png"
+    max_age_seconds = 60
+  }
+  local_emulator = true
 }
 
 module "edge_firewall" {

@@ -20,6 +20,11 @@ module "cdn" {
   }
   api_origin_path = module.http_api.edge_origin_path
   web_acl_arn     = module.edge_firewall.web_acl_arn
+  default_image = {
+    bucket          = module.assets_bucket.s3_bucket_id
+    key             = "defaults/missing.png"
+    max_age_seconds = 60
+  }
   custom_domain = {
     name            = "assets.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:345678901234:certificate/3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"

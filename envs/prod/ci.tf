@@ -13,6 +13,9 @@ module "github_oidc" {
     "cruddur-prod-avatar-uploads",
     "cruddur-prod-assets"
   ]
+  terraform_objects = [
+    "cruddur-prod-assets/defaults/missing.png"
+  ]
   function_parameter_arns = [
     "arn:aws:ssm:us-east-1:345678901234:parameter/cruddur/prod/profile-database-url"
   ]

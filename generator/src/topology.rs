@@ -12,6 +12,13 @@ pub const RESIZE_BIN: &str = "avatar-resize";
 pub const UPLOAD_URL_BIN: &str = "upload-url";
 pub const PROFILE_API_BIN: &str = "profile-api";
 
+/// Key of the neutral default image in the assets bucket (written by Terraform, `modules/cdn/default-image.png`):
+/// the distribution answers every key the bucket lacks with it.
+pub const DEFAULT_IMAGE_KEY: &str = "defaults/missing.png";
+/// How long browsers and the edge keep the default answer: a user's first upload shows within it, like a new
+/// avatar on its stable URL (`avatar.cache_control` defaults to 60 s).
+pub const DEFAULT_IMAGE_MAX_AGE_SECONDS: u32 = 60;
+
 /// Module names used in references between files.
 pub mod names {
     pub const UPLOADS: &str = "uploads_bucket";

@@ -1,7 +1,9 @@
 //! A local stand-in for the CloudFront distribution: `GET`/`HEAD /<key>` served from the assets bucket with the
-//! object's `Content-Type`, `Cache-Control` and `ETag`, and the response headers policy's CORS headers. Like CloudFront with Origin Access Control in front of a
-//! private bucket (no `s3:ListBucket`), a missing key is 403. It does not cache, so it cannot serve a stale
-//! avatar; that invalidations are requested is checked against moto by the resize handler's own tests.
+//! object's `Content-Type`, `Cache-Control` and `ETag`, and the response headers policy's CORS headers. Like CloudFront
+//! with Origin Access Control in front of a private bucket (no `s3:ListBucket`), a missing key is 403 from the
+//! origin, which the distribution's custom error response turns into the default image with 200
+//! (`modules/cdn`, `default_image`). It does not cache, so it cannot serve a stale avatar; that invalidations are
+//! requested is checked against moto by the resize handler's own tests.
 
 use std::sync::Arc;
 
@@ -10,11 +12,25 @@ use md5::Digest;
 
 use crate::http::{message, reply, Reply, Request};
 
+/// The neutral default image Terraform writes to the assets bucket (`modules/cdn/default-image.png`).
+pub const DEFAULT_IMAGE: &[u8] = include_bytes!("../../modules/cdn/default-image.png");
+
+/// Its ETag as S3 gives it (the MD5 of a single-part object), quoted: how a client tells the default from an image.
+pub fn default_image_etag() -> String {
+    let md5 = md5::Md5::digest(DEFAULT_IMAGE)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    format!("\"{md5}\"")
+}
+
 pub struct LocalCdn {
     pub s3: aws_sdk_s3::Client,
     pub bucket: String,
     /// The response headers policy's CORS origins (the config's `api.cors_origins`, as the generator passes them).
     pub cors_origins: Vec<String>,
+    /// The key answered for a missing key (the distribution's custom error response for 403), or `None`.
+    pub default_image_key: Option<String>,
 }
 
 impl LocalCdn {
@@ -46,7 +62,14 @@ impl LocalCdn {
         if key.is_empty() {
             return message(StatusCode::FORBIDDEN, "Access Denied");
         }
-        let (object, body) = match self.read_whole(key).await {
+        let read = match self.read_whole(key).await {
+            Ok(None) => match &self.default_image_key {
+                Some(default) => self.read_whole(default).await,
+                None => Ok(None),
+            },
+            other => other,
+        };
+        let (object, body) = match read {
             Ok(Some(read)) => read,
             Ok(None) => return message(StatusCode::FORBIDDEN, "Access Denied"),
             Err(err) => {
@@ -121,5 +144,26 @@ impl LocalCdn {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         anyhow::bail!("{key} kept changing while it was read")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Issue 17 item 5: the default is small and neutral (one grey, no colour cast), so it suits any kind's shape.
+    #[test]
+    fn the_default_image_is_a_small_neutral_grey() {
+        assert!(DEFAULT_IMAGE.len() <= 1024, "{} bytes", DEFAULT_IMAGE.len());
+        let image = image::load_from_memory(DEFAULT_IMAGE).unwrap().to_rgb8();
+        assert_eq!(image.dimensions(), (64, 64));
+        let first = *image.get_pixel(0, 0);
+        assert!(image.pixels().all(|p| *p == first), "one colour");
+        assert!(
+            first[0] == first[1] && first[1] == first[2],
+            "grey: {first:?}"
+        );
+        assert_eq!(default_image_etag().len(), 34);
     }
 }

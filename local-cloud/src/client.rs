@@ -173,7 +173,8 @@ impl Client {
         answer(self.agent.get(url).call()?)
     }
 
-    /// Polls `url` until it answers 200 with an ETag other than `previous`, for at most `timeout`.
+    /// Polls `url` until it answers 200 with an ETag other than `previous` and other than the default image's
+    /// (what a missing key is answered with), for at most `timeout`.
     pub fn wait_for_new(
         &self,
         url: &str,
@@ -183,7 +184,10 @@ impl Client {
         let deadline = Instant::now() + timeout;
         loop {
             let answer = self.get(url)?;
-            if answer.status == 200 && answer.etag.as_deref() != previous {
+            if answer.status == 200
+                && answer.etag.as_deref() != previous
+                && answer.etag.as_deref() != Some(crate::cdn::default_image_etag().as_str())
+            {
                 return Ok(answer);
             }
             if Instant::now() > deadline {

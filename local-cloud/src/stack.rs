@@ -257,6 +257,7 @@ impl Stack {
             s3: s3.clone(),
             bucket: config.buckets.assets.clone(),
             cors_origins: config.api.cors_origins.clone(),
+            default_image_key: Some(generator::topology::DEFAULT_IMAGE_KEY.to_owned()),
         });
         runtime.spawn(crate::http::serve(api_listener, api, |s, r| {
             Box::pin(s.handle(r))
@@ -271,6 +272,20 @@ impl Stack {
         runtime.spawn(crate::http::serve(events_listener, notifier, |s, r| {
             Box::pin(s.handle(r))
         }));
+        // The default image Terraform writes to the assets bucket (applied to moto above), into the bucket the local
+        // CDN serves; after S3's event receiver runs, since s3rver reports every new object to it.
+        runtime.block_on(
+            s3.put_object()
+                .bucket(&config.buckets.assets)
+                .key(generator::topology::DEFAULT_IMAGE_KEY)
+                .content_type("image/png")
+                .cache_control(format!(
+                    "public, max-age={}",
+                    generator::topology::DEFAULT_IMAGE_MAX_AGE_SECONDS
+                ))
+                .body(crate::cdn::DEFAULT_IMAGE.to_vec().into())
+                .send(),
+        )?;
 
         let avatar_image = images.iter().find(|i| i.name == "avatar");
         let mut page_url = None;

@@ -67,6 +67,15 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
         String::from_utf8_lossy(&output.stderr)
     );
     let results: serde_json::Value = serde_json::from_str(&report).unwrap();
+    // Before the first upload, a user sees the neutral default (64×64) for each kind, not a broken image.
+    for default in results["defaults"].as_array().unwrap() {
+        assert_eq!(
+            (default["width"].clone(), default["height"].clone()),
+            (serde_json::json!(64), serde_json::json!(64)),
+            "{default}"
+        );
+    }
+    assert_eq!(results["defaults"].as_array().unwrap().len(), 2);
     assert_eq!(results["avatar"]["width"], 512);
     assert_eq!(
         (

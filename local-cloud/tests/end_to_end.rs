@@ -107,6 +107,24 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         "a foreign origin gets no CORS grant"
     );
 
+    // Issue 17 item 5: before any upload, the stable URLs of every kind answer the neutral default image with 200
+    // (the distribution's answer for a key the bucket lacks), cached like a stable URL.
+    for kind in ["avatars", "banners"] {
+        let missing = client
+            .get(&format!("{}/{kind}/{ALICE}.jpg", stack.urls.cdn))
+            .unwrap();
+        assert_eq!(
+            (missing.status, missing.content_type.as_deref()),
+            (200, Some("image/png")),
+            "{kind}: a user without one gets the default"
+        );
+        assert_eq!(missing.body, local_cloud::cdn::DEFAULT_IMAGE);
+        assert_eq!(
+            missing.etag.as_deref(),
+            Some(local_cloud::cdn::default_image_etag().as_str())
+        );
+    }
+
     // A JPEG: the avatar appears on the CDN as a 512×512 JPEG within a few seconds.
     let started = Instant::now();
     let upload = client

@@ -200,6 +200,21 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
+  # A key the private bucket does not hold answers 403 through OAC (no s3:ListBucket): a user without an avatar or
+  # banner gets the neutral default image instead, with 200, for the unchanged reference frontend's <img src>. The
+  # error answer is cached as long as a stable URL, so a first upload shows as fast as a changed one. CloudFront
+  # applies this to every origin: the API never answers 403 through the distribution (api-lambda's `foreign_api`
+  # is only for events from another API Gateway).
+  dynamic "custom_error_response" {
+    for_each = var.default_image == null ? [] : [var.default_image]
+    content {
+      error_code            = 403
+      response_code         = 200
+      response_page_path    = "/${custom_error_response.value.key}"
+      error_caching_min_ttl = custom_error_response.value.max_age_seconds
+    }
+  }
+
   restrictions {
     geo_restriction {
       restriction_type = "none"
@@ -213,6 +228,23 @@ resource "aws_cloudfront_distribution" "this" {
     ssl_support_method       = var.custom_domain != null || var.local_emulator ? "sni-only" : null
     minimum_protocol_version = var.custom_domain == null ? "TLSv1" : "TLSv1.2_2021"
   }
+}
+
+################################################################################
+# The default image (for keys the bucket does not hold), written next to the outputs
+################################################################################
+
+resource "aws_s3_object" "default_image" {
+  # The emulator applies the bucket's TLS-only policy to its own plain-HTTP endpoint and refuses to read the object
+  # back; the local cloud writes the same file into the bucket its CDN serves.
+  count = var.default_image == null || var.local_emulator ? 0 : 1
+
+  bucket        = var.default_image.bucket
+  key           = var.default_image.key
+  source        = "${path.module}/default-image.png"
+  source_hash   = filemd5("${path.module}/default-image.png")
+  content_type  = "image/png"
+  cache_control = "public, max-age=${var.default_image.max_age_seconds}"
 }
 
 ################################################################################

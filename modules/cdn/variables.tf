@@ -47,7 +47,7 @@ variable "max_ttl_seconds" {
 }
 
 variable "local_emulator" {
-  description = "True only in the local environment: leave out what the local AWS emulator (moto) cannot create or read back (cache and response-headers policies, the origin's OAC id). Never set for an AWS account."
+  description = "True only in the local environment: leave out what the local AWS emulator (moto) cannot create or read back (cache and response-headers policies, the origin's OAC id, the default image object). Never set for an AWS account."
   type        = bool
   default     = false
 }
@@ -78,4 +78,19 @@ variable "web_acl_arn" {
   description = "ARN of the AWS WAF web ACL (scope CLOUDFRONT) in front of the distribution, e.g. the edge-firewall module's. Null: none."
   type        = string
   default     = null
+}
+
+variable "default_image" {
+  description = "Where the neutral default image (default-image.png, 64x64 grey) is written in the origin bucket, and how long it and the 403 answers it replaces are cached. Every key the bucket lacks is then answered with it and status 200. Null: missing keys answer 403."
+  type = object({
+    bucket          = string
+    key             = string
+    max_age_seconds = optional(number, 60)
+  })
+  default = null
+
+  validation {
+    condition     = var.default_image == null || try(!startswith(var.default_image.key, "/") && var.default_image.max_age_seconds >= 0, false)
+    error_message = "The key has no leading slash; max_age_seconds is 0 or more."
+  }
 }

@@ -38,6 +38,8 @@ locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   state_object_arn = "arn:${local.partition}:s3:::${var.state_bucket}/${var.state_key}"
   bucket_arns      = [for b in var.bucket_names : "arn:${local.partition}:s3:::${b}"]
+  # The objects Terraform itself writes (the CDN's default image): the only objects either role touches.
+  terraform_objects = [for o in var.terraform_objects : "arn:${local.partition}:s3:::${o}"]
 
   # Everything the environment's modules create is named `<name_prefix>-...` (or under it).
   functions = "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}-*"
@@ -134,6 +136,14 @@ data "aws_iam_policy_document" "plan" {
     sid       = "ReadBucketSettings"
     actions   = ["s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration"]
     resources = local.bucket_arns
+  }
+  dynamic "statement" {
+    for_each = length(local.terraform_objects) > 0 ? [1] : []
+    content {
+      sid       = "ReadTerraformObjects"
+      actions   = ["s3:GetObject", "s3:GetObjectTagging"]
+      resources = local.terraform_objects
+    }
   }
   statement {
     sid       = "ReadFunctions"
@@ -374,6 +384,14 @@ data "aws_iam_policy_document" "apply" {
     sid       = "ReadAndLockState"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = [local.state_object_arn, "${local.state_object_arn}.tflock"]
+  }
+  dynamic "statement" {
+    for_each = length(local.terraform_objects) > 0 ? [1] : []
+    content {
+      sid       = "WriteTerraformObjects"
+      actions   = ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging"]
+      resources = local.terraform_objects
+    }
   }
   statement {
     sid       = "ListState"

@@ -83,6 +83,17 @@ variable "bucket_names" {
   type        = list(string)
 }
 
+variable "terraform_objects" {
+  description = "Objects the environment's Terraform writes itself, as `<bucket>/<key>` (the CDN's default image): the apply role may write them and the plan role read them; no other object of the buckets."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.terraform_objects : !strcontains(o, "*") && length(split("/", o)) > 1])
+    error_message = "Exact `<bucket>/<key>` objects, no wildcards."
+  }
+}
+
 variable "hosted_zone_id" {
   description = "Route 53 zone of the CDN's custom domain, or null."
   type        = string

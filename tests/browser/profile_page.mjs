@@ -33,6 +33,22 @@ try {
   await page.goto(`${args.page}/#token=${args.token}`);
   await page.waitForSelector('#profile:not([hidden])');
 
+  // Issue 17 item 5: before any upload, each image is the neutral default the CDN answers for a missing key
+  // (64×64 grey, status 200), not a broken image.
+  for (const id of ['avatar', 'banner']) {
+    await page.waitForFunction((id) => {
+      const img = document.getElementById(id);
+      return img.src.includes(`/${id}s/`) && img.complete && img.naturalWidth > 0;
+    }, id, { timeout: 15_000 });
+  }
+  results.defaults = await page.evaluate(() => ['avatar', 'banner'].map((id) => {
+    const img = document.getElementById(id);
+    return { id, width: img.naturalWidth, height: img.naturalHeight, src: img.src };
+  }));
+  if (results.defaults.some((d) => d.width !== 64 || d.height !== 64)) {
+    throw new Error(`a user without images does not see the default: ${JSON.stringify(results.defaults)}`);
+  }
+
   await page.setInputFiles('#file', args['not-image']);
   await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Wrong type'));
   results.notImage = await page.textContent('#status');

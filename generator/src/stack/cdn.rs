@@ -7,7 +7,7 @@ use hcl::Body;
 use super::{module_block, module_output};
 use crate::config::Config;
 use crate::tf::{number, object, reference, string, strings};
-use crate::topology::{names, route_paths};
+use crate::topology::{names, route_paths, DEFAULT_IMAGE_KEY, DEFAULT_IMAGE_MAX_AGE_SECONDS};
 
 pub fn body(config: &Config) -> Body {
     let mut attributes = vec![
@@ -38,6 +38,14 @@ pub fn body(config: &Config) -> Body {
         (
             "web_acl_arn",
             module_output(names::EDGE_FIREWALL, "web_acl_arn"),
+        ),
+        (
+            "default_image",
+            object([
+                ("bucket", module_output(names::ASSETS, "s3_bucket_id")),
+                ("key", string(DEFAULT_IMAGE_KEY)),
+                ("max_age_seconds", number(DEFAULT_IMAGE_MAX_AGE_SECONDS)),
+            ]),
         ),
     ];
     if let Some(domain) = &config.domain {

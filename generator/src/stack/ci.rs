@@ -32,6 +32,14 @@ pub fn body(config: &Config) -> Body {
             "bucket_names",
             strings([&config.buckets.uploads, &config.buckets.assets]),
         ),
+        (
+            "terraform_objects",
+            strings([format!(
+                "{}/{}",
+                config.buckets.assets,
+                crate::topology::DEFAULT_IMAGE_KEY
+            )]),
+        ),
     ];
     if let Some((owner, repository)) = github.repository_ids {
         attributes.push((

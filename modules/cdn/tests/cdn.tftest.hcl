@@ -145,3 +145,32 @@ run "api_behind_the_web_acl" {
     error_message = "API paths go to the API uncached (CachingDisabled), with every method, over HTTPS only."
   }
 }
+
+# Issue 17 item 5: a user without an avatar gets the neutral default, with 200, on the stable URL.
+run "missing_keys_get_the_default_image" {
+  command = apply
+
+  variables {
+    default_image = {
+      bucket = "example-assets"
+      key    = "defaults/missing.png"
+    }
+  }
+
+  assert {
+    condition     = aws_s3_object.default_image[0].key == "defaults/missing.png" && aws_s3_object.default_image[0].content_type == "image/png" && aws_s3_object.default_image[0].cache_control == "public, max-age=60"
+    error_message = "Terraform writes the default image into the bucket, cached like a stable URL."
+  }
+
+  assert {
+    condition = one([for r in aws_cloudfront_distribution.this.custom_error_response : r if r.error_code == 403]).response_code == 200 && one([
+      for r in aws_cloudfront_distribution.this.custom_error_response : r.response_page_path if r.error_code == 403
+    ]) == "/defaults/missing.png"
+    error_message = "A key the bucket lacks (403 through OAC) is answered with the default image and 200."
+  }
+
+  assert {
+    condition     = one([for r in aws_cloudfront_distribution.this.custom_error_response : r.error_caching_min_ttl]) == 60
+    error_message = "The default answer is cached no longer than a stable URL, so a first upload shows within a minute."
+  }
+}

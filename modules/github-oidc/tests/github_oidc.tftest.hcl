@@ -27,6 +27,7 @@ variables {
   state_key         = "avatar-pipeline/dev.tfstate"
   bucket_names      = ["cruddur-dev-avatar-uploads", "cruddur-dev-assets"]
   apply_environment = "dev"
+  terraform_objects = ["cruddur-dev-assets/defaults/missing.png"]
 
   function_parameter_arns = ["arn:aws:ssm:us-east-1:123456789012:parameter/cruddur/dev/profile-database-url"]
   database_function_names = ["cruddur-dev-profile-api"]
@@ -475,4 +476,37 @@ run "ci_manages_only_its_own_edge_firewall" {
     ])
     error_message = "The plan role only reads the web ACL."
   }
+}
+
+# Issue 17 item 5: Terraform writes the CDN's default image; CI may write exactly that object and read nothing else.
+run "ci_writes_only_the_objects_terraform_owns" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : s.effect == "Deny" || alltrue([for r in s.resources : !startswith(r, "arn:aws:s3:::cruddur-dev-") || !strcontains(r, "/") || r == "arn:aws:s3:::cruddur-dev-assets/defaults/missing.png"])
+      if length([for a in s.actions : a if contains(["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], a)]) > 0
+    ])
+    error_message = "The apply role writes no object of the environment's buckets but the default image."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "WriteTerraformObjects"]) == toset(["arn:aws:s3:::cruddur-dev-assets/defaults/missing.png"])
+    error_message = "The apply role writes the default image."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.plan.statement : s.resources if s.sid == "ReadTerraformObjects"]) == toset(["arn:aws:s3:::cruddur-dev-assets/defaults/missing.png"])
+    error_message = "The plan role reads (refreshes) the default image only."
+  }
+}
+
+run "refuses_wildcard_objects" {
+  command = plan
+
+  variables {
+    terraform_objects = ["cruddur-dev-assets/*"]
+  }
+
+  expect_failures = [var.terraform_objects]
 }
