@@ -361,6 +361,33 @@ locals {
       account_id = "210987654321"
       api_id     = module.http_api.apigatewayv2_api_id
     }
+    assets_base_url = module.cdn.cloudfront_base_url
+    images = [
+      {
+        kind          = "avatar"
+        output_prefix = "avatars/"
+        outputs = [
+          {
+            width  = 512
+            height = 512
+            format = "jpeg"
+            suffix = ""
+          }
+        ]
+      },
+      {
+        kind          = "banner"
+        output_prefix = "banners/"
+        outputs = [
+          {
+            width  = 1500
+            height = 500
+            format = "jpeg"
+            suffix = ""
+          }
+        ]
+      }
+    ]
   }
 }
 

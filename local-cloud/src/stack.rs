@@ -240,6 +240,13 @@ impl Stack {
                 profile.connect_timeout_seconds.into(),
             )),
             caller: Some(profile.caller.clone()),
+            // The distribution's URL in the state is moto's; the local CDN serves the same paths.
+            links: profile_api::links::ImageLinks {
+                assets_base_url: rebase(&profile.assets_base_url, &cdn_url)
+                    .trim_end_matches('/')
+                    .to_owned(),
+                kinds: profile.images.clone(),
+            },
         };
 
         let api = Arc::new(LocalApi::new(

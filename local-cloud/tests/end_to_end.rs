@@ -142,6 +142,30 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
     eprintln!("JPEG upload → avatar on the CDN in {:?}", started.elapsed());
     assert_avatar(&first.body, 512);
 
+    // Issue 17 item 3: the profile answer names the same URL (and the manifest, and every size for srcset).
+    let profile = client
+        .call("GET", "/api/profile", Some(&alice), None)
+        .unwrap()
+        .json();
+    assert_eq!(profile["images"]["avatar"]["url"], avatar_url.as_str());
+    assert_eq!(
+        profile["images"]["avatar"]["manifest_url"],
+        avatar_url.replace(".jpg", ".json").as_str()
+    );
+    assert!(profile["images"]["avatar"]["srcset"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{avatar_url} 512w")));
+    let manifest = client
+        .get(
+            profile["images"]["avatar"]["manifest_url"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(manifest.status, 200);
+    assert_eq!(manifest.json()["kind"], "avatar");
+
     // A PNG with alpha, then a WebP, by the same user: each replaces the avatar, and the CDN serves the new one.
     let second_upload = client
         .upload(&alice, "image/png", &fixture("palette_trns.png"))

@@ -14,7 +14,7 @@ mod resizer;
 mod upload_url;
 
 pub use api_caller::ApiCaller;
-pub use profile_api::ProfileApiSettings;
+pub use profile_api::{ProfileApiSettings, ProfileImageOutput, ProfileImageSettings};
 pub use resizer::{parse_hex_colour, OutputSettings, ResizerSettings};
 pub use upload_url::UploadUrlSettings;
 

@@ -7,8 +7,8 @@ use hcl::{Body, Expression};
 
 use super::{module_block, module_output};
 use pipeline_contract::settings::{
-    ApiCaller, FunctionSettings, OutputSettings, ProfileApiSettings, ResizerSettings,
-    UploadUrlSettings,
+    ApiCaller, FunctionSettings, OutputSettings, ProfileApiSettings, ProfileImageOutput,
+    ProfileImageSettings, ResizerSettings, UploadUrlSettings,
 };
 use pipeline_contract::OutputFormat;
 
@@ -237,6 +237,28 @@ fn upload_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
     )
 }
 
+/// Every kind's stable outputs, for the image URLs of the profile answer.
+fn profile_images(config: &Config) -> Vec<ProfileImageSettings> {
+    config
+        .images
+        .iter()
+        .map(|kind| ProfileImageSettings {
+            kind: kind.name.clone(),
+            output_prefix: kind.output_prefix.clone(),
+            outputs: kind
+                .outputs
+                .iter()
+                .map(|output| ProfileImageOutput {
+                    width: output.width,
+                    height: output.height,
+                    format: output.format,
+                    suffix: output.suffix.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// The SSM parameter holding the database URL, the one parameter profile-api may read.
 pub(super) fn database_url_parameter_arn(config: &Config) -> String {
     format!(
@@ -299,8 +321,16 @@ fn profile_function(config: &Config) -> Vec<hcl::Block> {
                 stage: config.environment.stage.as_str().to_owned(),
                 connect_timeout_seconds: database.connect_timeout_seconds,
                 caller: api_caller(config),
+                assets_base_url: String::new(),
+                images: profile_images(config),
             },
-            [("caller", api_caller_expression(config))],
+            [
+                ("caller", api_caller_expression(config)),
+                (
+                    "assets_base_url",
+                    module_output(names::CDN, "cloudfront_base_url"),
+                ),
+            ],
         ),
         profile_policy,
         Vec::new(),

@@ -20,6 +20,7 @@ use pipeline_contract::routes::{self, is_profile_update, PROFILE_GET, PROFILE_UP
 use pipeline_contract::settings::ApiCaller;
 
 use crate::database::{Database, DatabaseError};
+use crate::links::ImageLinks;
 use crate::profile::{ProfileUpdate, UpdateRequest};
 
 pub const GET_ROUTE: &str = PROFILE_GET;
@@ -30,6 +31,16 @@ pub struct ProfileApi {
     /// The only account and HTTP API whose events are taken; `None` only when run by hand without `SETTINGS`
     /// (a local server on `DATABASE_URL`, behind no API Gateway).
     pub caller: Option<ApiCaller>,
+    /// Where the user's images are served, for the answer's `images`.
+    pub links: ImageLinks,
+}
+
+/// A successful answer: the profile and the user's image URLs per kind.
+#[derive(Debug, Serialize)]
+struct Answer<'a> {
+    #[serde(flatten)]
+    profile: &'a Profile,
+    images: std::collections::BTreeMap<String, crate::links::UserImage>,
 }
 
 /// What both routes answer on success.
@@ -80,7 +91,13 @@ impl ProfileApi {
             }
         };
         match result {
-            Ok(Some(profile)) => json(200, &profile),
+            Ok(Some(profile)) => json(
+                200,
+                &Answer {
+                    profile: &profile,
+                    images: self.links.for_user(&sub),
+                },
+            ),
             Ok(None) => error(
                 404,
                 "user_not_found",

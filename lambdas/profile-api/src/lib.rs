@@ -13,6 +13,7 @@ pub mod baseline;
 pub mod database;
 pub mod glyphs;
 pub mod handler;
+pub mod links;
 pub mod migrations;
 pub mod profile;
 pub mod tls;
@@ -32,6 +33,7 @@ pub async fn from_env() -> Result<ProfileApi, String> {
         return Ok(ProfileApi {
             database: Database::new(UrlSource::Direct(url), policy),
             caller: None,
+            links: links::ImageLinks::default(),
         });
     }
     let settings: ProfileApiSettings = settings::from_env().map_err(|err| err.to_string())?;
@@ -49,5 +51,9 @@ pub async fn from_env() -> Result<ProfileApi, String> {
     Ok(ProfileApi {
         database,
         caller: Some(settings.caller),
+        links: links::ImageLinks {
+            assets_base_url: settings.assets_base_url,
+            kinds: settings.images,
+        },
     })
 }

@@ -48,6 +48,7 @@ async fn issue_27_the_function_user_serves_the_routes_and_cannot_change_the_sche
             TlsPolicy::Development,
         ),
         caller: Some(common::caller()),
+        links: Default::default(),
     };
     let first = api.handle(event(GET_ROUTE, None)).await;
     assert_eq!(first.status_code, 200, "{:?}", first.body);

@@ -37,6 +37,7 @@ fn api(url: &str) -> ProfileApi {
     ProfileApi {
         database: Database::new(UrlSource::Direct(url.to_owned()), TlsPolicy::Development),
         caller: Some(common::caller()),
+        links: Default::default(),
     }
 }
 
@@ -81,6 +82,65 @@ async fn issue_27_the_reference_frontends_put_saves_the_profile() {
         ))
         .await;
     assert_eq!(other.status_code, 404);
+}
+
+/// Issue 17, item 3: the answer lists each kind's stable URLs with their widths (a ready `srcset`) and the
+/// manifest, from the settings (profile-api reads no bucket).
+#[tokio::test]
+async fn the_answer_lists_the_users_image_urls() {
+    use pipeline_contract::settings::{ProfileImageOutput, ProfileImageSettings};
+    let pg = test_support::start_postgres();
+    let mut api = seeded(&pg.url("postgres")).await;
+    let output = |width, height, suffix: &str| ProfileImageOutput {
+        width,
+        height,
+        format: pipeline_contract::OutputFormat::Jpeg,
+        suffix: suffix.to_owned(),
+    };
+    api.links = profile_api::links::ImageLinks {
+        assets_base_url: "https://assets.example.com".to_owned(),
+        kinds: vec![
+            ProfileImageSettings {
+                kind: "avatar".to_owned(),
+                output_prefix: "avatars/".to_owned(),
+                outputs: vec![output(512, 512, ""), output(128, 128, "_128x128")],
+            },
+            ProfileImageSettings {
+                kind: "banner".to_owned(),
+                output_prefix: "banners/".to_owned(),
+                outputs: vec![output(1500, 500, "")],
+            },
+        ],
+    };
+    let read = body(&api.handle(event(GET_ROUTE, Some(SUB), None)).await);
+    assert_eq!(read["handle"], "ada");
+    let avatar = &read["images"]["avatar"];
+    assert_eq!(
+        avatar["url"],
+        format!("https://assets.example.com/avatars/{SUB}.jpg")
+    );
+    assert_eq!(
+        avatar["srcset"],
+        format!(
+            "https://assets.example.com/avatars/{SUB}.jpg 512w, https://assets.example.com/avatars/{SUB}_128x128.jpg 128w"
+        )
+    );
+    assert_eq!(avatar["sizes"][1]["width"], 128);
+    assert_eq!(
+        avatar["manifest_url"],
+        format!("https://assets.example.com/avatars/{SUB}.json")
+    );
+    assert_eq!(read["images"]["banner"]["width"], 1500);
+    // The save answers the same shape.
+    let saved = body(
+        &api.handle(event(
+            UPDATE_ROUTE,
+            Some(SUB),
+            Some(&json!({ "display_name": "Ada", "bio": "" }).to_string()),
+        ))
+        .await,
+    );
+    assert_eq!(saved["images"], read["images"]);
 }
 
 /// Issue 28, item 3: behind the edge, API Gateway reports the route under the distribution's origin key
@@ -204,6 +264,7 @@ async fn an_unreachable_database_is_503_without_the_url() {
     let api = ProfileApi {
         database: Database::new(UrlSource::Direct(secret_url), TlsPolicy::Development),
         caller: Some(common::caller()),
+        links: Default::default(),
     };
     let response = api.handle(event(GET_ROUTE, Some(SUB), None)).await;
     assert_eq!(response.status_code, 503);
@@ -227,6 +288,7 @@ async fn issue_27_a_database_that_never_answers_is_503_after_the_connect_timeout
         database: Database::new(UrlSource::Direct(url), TlsPolicy::Local)
             .with_connect_timeout(std::time::Duration::from_secs(1)),
         caller: Some(common::caller()),
+        links: Default::default(),
     };
     let response = tokio::time::timeout(
         std::time::Duration::from_secs(60),
@@ -335,6 +397,7 @@ async fn an_event_from_a_foreign_account_or_api_is_refused() {
             TlsPolicy::Development,
         ),
         caller: Some(common::caller()),
+        links: Default::default(),
     };
     let mut foreign_account = event(GET_ROUTE, Some(SUB), None);
     foreign_account.request_context.account_id = Some("999999999999".to_owned());
