@@ -53,7 +53,7 @@ function imageUrl(kind) {
   return `${kind.baseUrl}/${sub}.${kind.extension}`;
 }
 
-// The newest version's manifest ({kind, version, images: [{key, width, height, content_type}]}), or null.
+// The newest version's manifest ({kind, version, images: [{key, width, height, content_type}], placeholder}), or null.
 async function currentManifest(kind) {
   try {
     const response = await fetch(`${kind.baseUrl}/${sub}.json`, { cache: "no-store" });
@@ -75,6 +75,11 @@ function copyUrl(kind, key) {
 function showVersion(kind, manifest) {
   const img = el(kind, "img");
   const [main] = manifest.images;
+  // The manifest's tiny preview (a data: URI under 1 KB) fills the box until the image itself has loaded.
+  if (manifest.placeholder) {
+    img.style.backgroundImage = `url("${manifest.placeholder}")`;
+    img.style.backgroundSize = "cover";
+  }
   img.sizes = `${img.width || main.width}px`;
   img.srcset = manifest.images.map((i) => `${copyUrl(kind, i.key)} ${i.width}w`).join(", ");
   img.src = copyUrl(kind, main.key);

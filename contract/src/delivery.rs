@@ -66,7 +66,14 @@ pub struct Manifest {
     pub version: String,
     /// Every output of the kind, the main one first; each key is a versioned copy, relative to the CDN's root.
     pub images: Vec<ManifestImage>,
+    /// A tiny preview to show while the image loads: a `data:image/webp;base64,…` URI of at most
+    /// [`MAX_PLACEHOLDER_BYTES`] (the main output, 16 pixels on its longer side). Absent in manifests written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
+
+/// The most a manifest's placeholder may take, as a `data:` URI.
+pub const MAX_PLACEHOLDER_BYTES: usize = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -89,6 +89,11 @@ try {
   if (!/\/avatars\/[^/]+\/[0-9a-f]{16}\/512x512\.jpg$/.test(results.avatar.src)) {
     throw new Error(`the avatar is not shown from a versioned copy: ${results.avatar.src}`);
   }
+  // Issue 17 item 3: the manifest's tiny preview fills the box while the image loads.
+  results.avatarPlaceholder = await page.evaluate(() => document.querySelector('#avatar').style.backgroundImage);
+  if (!results.avatarPlaceholder.startsWith('url("data:image/webp;base64,')) {
+    throw new Error(`no placeholder behind the avatar: ${results.avatarPlaceholder}`);
+  }
   results.status = await page.textContent('#status');
 
   // The banner, the second image kind: its own button and route; the avatar stays as it is.

@@ -288,6 +288,11 @@ impl Resizer {
                     .and_then(delivery::version_of)
             });
         let output_len: usize = images.iter().map(|image| image.bytes.len()).sum();
+        // Made from the main output before the outputs move into their payloads; too large (never expected): none.
+        let placeholder = images
+            .first()
+            .and_then(|main| imaging::placeholder(main, &self.settings.limits))
+            .filter(|uri| uri.len() <= delivery::MAX_PLACEHOLDER_BYTES);
         let source = images.first().map(|image| image.source);
         // The stable set: the main output first (written last), the others, then the manifest.
         let mut stable: Vec<Payload> = kind
@@ -316,7 +321,7 @@ impl Resizer {
                     bytes: image.bytes,
                 })
                 .collect();
-            stable.push(self.manifest(user_id, version, &copies));
+            stable.push(self.manifest(user_id, version, &copies, placeholder));
             copy_keys = copies.iter().map(|p| p.key.clone()).collect();
             self.write_copies(copies, &provenance).await?;
         }
@@ -516,7 +521,13 @@ impl Resizer {
     }
 
     /// The manifest of one version: its copies' keys and sizes, the main one first.
-    fn manifest(&self, user_id: &str, version: &str, copies: &[Payload]) -> Payload {
+    fn manifest(
+        &self,
+        user_id: &str,
+        version: &str,
+        copies: &[Payload],
+        placeholder: Option<String>,
+    ) -> Payload {
         let kind = &self.settings.kind;
         let manifest = Manifest {
             kind: kind.name.clone(),
@@ -532,6 +543,7 @@ impl Resizer {
                     content_type: copy.content_type.clone(),
                 })
                 .collect(),
+            placeholder,
         };
         Payload {
             key: kind.manifest_key(user_id),

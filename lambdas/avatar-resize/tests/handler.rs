@@ -362,6 +362,13 @@ async fn each_upload_writes_immutable_versioned_copies_and_a_manifest_naming_the
     let manifest: pipeline_contract::delivery::Manifest =
         serde_json::from_slice(&manifest).unwrap();
     assert_eq!(manifest.version, version);
+    // Issue 17 item 3: a tiny preview of the main output rides in the manifest.
+    let placeholder = manifest.placeholder.as_deref().unwrap();
+    assert!(
+        placeholder.starts_with("data:image/webp;base64,")
+            && placeholder.len() <= pipeline_contract::delivery::MAX_PLACEHOLDER_BYTES,
+        "{placeholder}"
+    );
     let sizes: Vec<_> = manifest
         .images
         .iter()

@@ -13,6 +13,7 @@ mod headers;
 mod jpeg;
 mod limits;
 mod orientation;
+mod placeholder;
 mod rejection;
 mod resize;
 mod webp;
@@ -20,6 +21,7 @@ mod webp;
 pub use format::{sniff, OutputFormat, SourceFormat, SourceFormats};
 pub use limits::Limits;
 pub use orientation::Orientation;
+pub use placeholder::placeholder;
 pub use rejection::Rejection;
 
 /// What one output of an image kind looks like.
