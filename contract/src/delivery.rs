@@ -40,6 +40,11 @@ pub fn version_of(etag: &str) -> Option<String> {
     (digits.len() == VERSION_DIGITS).then_some(digits)
 }
 
+/// `<output prefix><sub><suffix>.<ext>`: an output's stable key (the main output's suffix is empty).
+pub fn stable_key(output_prefix: &str, sub: &str, suffix: &str, extension: &str) -> String {
+    format!("{output_prefix}{sub}{suffix}.{extension}")
+}
+
 /// `<output prefix><sub>/<version>/<w>x<h>.<ext>`.
 pub fn versioned_key(
     output_prefix: &str,

@@ -17,11 +17,15 @@ pub const DEFAULT_IMAGE: &[u8] = include_bytes!("../../modules/cdn/default-image
 
 /// Its ETag as S3 gives it (the MD5 of a single-part object), quoted: how a client tells the default from an image.
 pub fn default_image_etag() -> String {
-    let md5 = md5::Md5::digest(DEFAULT_IMAGE)
+    format!("\"{}\"", md5_hex(DEFAULT_IMAGE))
+}
+
+/// The lowercase hex MD5 of `bytes`: a single-part S3 object's ETag, unquoted.
+fn md5_hex(bytes: &[u8]) -> String {
+    md5::Md5::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    format!("\"{md5}\"")
+        .collect()
 }
 
 pub struct LocalCdn {
@@ -134,10 +138,7 @@ impl LocalCdn {
                 .collect()
                 .await?
                 .into_bytes();
-            let md5 = md5::Md5::digest(&body)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>();
+            let md5 = md5_hex(&body);
             if object.e_tag.as_deref().map(|e| e.trim_matches('"')) == Some(md5.as_str()) {
                 return Ok(Some((object, body)));
             }

@@ -40,11 +40,11 @@ impl Kind {
 
     /// The output's stable key, `<prefix><user id><suffix>.<ext>`: rewritten by every upload.
     pub fn output_key(&self, user_id: &str, output: &Output) -> String {
-        format!(
-            "{}{user_id}{}.{}",
-            self.output_prefix,
-            output.suffix,
-            output.spec.format.extension()
+        pipeline_contract::delivery::stable_key(
+            &self.output_prefix,
+            user_id,
+            &output.suffix,
+            output.spec.format.extension(),
         )
     }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use pipeline_contract::delivery::manifest_key;
+use pipeline_contract::delivery::{manifest_key, stable_key};
 use pipeline_contract::settings::ProfileImageSettings;
 use serde::Serialize;
 
@@ -49,11 +49,14 @@ impl ImageLinks {
                     .iter()
                     .map(|output| ImageSize {
                         url: format!(
-                            "{}/{}{sub}{}.{}",
+                            "{}/{}",
                             self.assets_base_url,
-                            kind.output_prefix,
-                            output.suffix,
-                            output.format.extension()
+                            stable_key(
+                                &kind.output_prefix,
+                                sub,
+                                &output.suffix,
+                                output.format.extension()
+                            )
                         ),
                         width: output.width,
                         height: output.height,
