@@ -25,6 +25,28 @@ module "cdn" {
     key             = "defaults/missing.png"
     max_age_seconds = 60
   }
+  format_negotiation = [
+    {
+      prefix = "/avatars/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    },
+    {
+      prefix = "/banners/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    }
+  ]
   custom_domain = {
     name            = "assets.dev.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:210987654321:certificate/8c4e1f2a-6b3d-4a7e-9f0c-2d1e3b4a5c6d"

@@ -15,6 +15,9 @@ locals {
         suffix  = ""
       }
     ]
+    alternate_formats = [
+      "webp"
+    ]
     background    = "#ffffff"
     cache_control = "public, max-age=60"
     allowed_types = [
@@ -190,6 +193,9 @@ locals {
         quality = 80
         suffix  = ""
       }
+    ]
+    alternate_formats = [
+      "webp"
     ]
     background    = "#ffffff"
     cache_control = "public, max-age=60"

@@ -25,6 +25,28 @@ module "cdn" {
     key             = "defaults/missing.png"
     max_age_seconds = 60
   }
+  format_negotiation = [
+    {
+      prefix = "/avatars/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    },
+    {
+      prefix = "/banners/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    }
+  ]
   local_emulator = true
 }
 

@@ -25,6 +25,28 @@ module "cdn" {
     key             = "defaults/missing.png"
     max_age_seconds = 60
   }
+  format_negotiation = [
+    {
+      prefix = "/avatars/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    },
+    {
+      prefix = "/banners/"
+      from   = ".jpg"
+      to = [
+        {
+          extension  = ".webp"
+          media_type = "image/webp"
+        }
+      ]
+    }
+  ]
   custom_domain = {
     name            = "assets.cruddur.example.com"
     certificate_arn = "arn:aws:acm:us-east-1:345678901234:certificate/3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"

@@ -90,6 +90,16 @@ impl KindNames {
 /// The profile routes, served by `profile_api` (the contract's, which the function matches on).
 pub use pipeline_contract::routes::PROFILE_ROUTES;
 
+/// The CDN's format rules, one per kind with alternates, in the kinds' order (`modules/cdn` `format_negotiation`;
+/// the local CDN runs the same function with them).
+pub fn negotiation_rules(config: &Config) -> Vec<pipeline_contract::delivery::NegotiationRule> {
+    config
+        .images
+        .iter()
+        .filter_map(crate::config::ImageKind::negotiation_rule)
+        .collect()
+}
+
 /// Route keys and the module of the Lambda behind each, sorted: one `POST <route>` per image kind (its upload
 /// function) and the profile routes. Every route is behind the JWT authorizer.
 /// The distinct paths of [`routes`], in order: the distribution sends exactly these to the API.

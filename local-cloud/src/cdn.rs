@@ -2,7 +2,8 @@
 //! object's `Content-Type`, `Cache-Control` and `ETag`, and the response headers policy's CORS headers. Like CloudFront
 //! with Origin Access Control in front of a private bucket (no `s3:ListBucket`), a missing key is 403 from the
 //! origin, which the distribution's custom error response turns into the default image with 200
-//! (`modules/cdn`, `default_image`). It does not cache, so it cannot serve a stale avatar; that invalidations are
+//! (`modules/cdn`, `default_image`). The distribution's viewer-request function runs first and may point a JPEG's
+//! request at its WebP by `Accept` (`edge_function`); the key read is the one it leaves. It does not cache, so it cannot serve a stale avatar; that invalidations are
 //! requested is checked against moto by the resize handler's own tests.
 
 use std::sync::Arc;
@@ -35,6 +36,9 @@ pub struct LocalCdn {
     pub cors_origins: Vec<String>,
     /// The key answered for a missing key (the distribution's custom error response for 403), or `None`.
     pub default_image_key: Option<String>,
+    /// The distribution's viewer-request function (format negotiation), run on every request before the origin's
+    /// key is read; `None` without `format_negotiation`.
+    pub viewer_request: Option<crate::edge_function::ViewerRequestFunction>,
 }
 
 impl LocalCdn {
@@ -46,14 +50,23 @@ impl LocalCdn {
             .filter(|o| self.cors_origins.iter().any(|allowed| allowed == o))
             .and_then(|o| HeaderValue::from_str(o).ok());
         let mut response = self.respond(&request).await;
+        let headers = response.headers_mut();
         if let Some(origin) = origin {
-            let headers = response.headers_mut();
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             headers.insert(
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
                 HeaderValue::from_static("ETag"),
             );
             headers.append(header::VARY, HeaderValue::from_static("origin"));
+        }
+        // The response headers policy's custom header with format negotiation (overrides the origin's).
+        if self.viewer_request.is_some() {
+            let vary = if self.cors_origins.is_empty() {
+                "Accept"
+            } else {
+                "Accept, Origin"
+            };
+            headers.insert(header::VARY, HeaderValue::from_static(vary));
         }
         response
     }
@@ -62,7 +75,25 @@ impl LocalCdn {
         if request.method() != Method::GET && request.method() != Method::HEAD {
             return message(StatusCode::FORBIDDEN, "only GET and HEAD are allowed");
         }
-        let key = request.uri().path().trim_start_matches('/');
+        let path = request.uri().path();
+        let path = match &self.viewer_request {
+            None => path.to_owned(),
+            Some(function) => {
+                let accept = request
+                    .headers()
+                    .get(header::ACCEPT)
+                    .and_then(|a| a.to_str().ok());
+                match function.uri(path, accept).await {
+                    Ok(uri) => uri,
+                    Err(err) => {
+                        // CloudFront answers a failed function with 503.
+                        tracing::warn!(path, %err, "viewer-request function failed");
+                        return message(StatusCode::SERVICE_UNAVAILABLE, "function failed");
+                    }
+                }
+            }
+        };
+        let key = path.trim_start_matches('/');
         if key.is_empty() {
             return message(StatusCode::FORBIDDEN, "Access Denied");
         }

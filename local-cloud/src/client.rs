@@ -22,6 +22,7 @@ pub struct Answer {
     pub allow_origin: Option<String>,
     /// `Retry-After`, when the answer carried one (429s).
     pub retry_after: Option<String>,
+    pub vary: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -173,6 +174,11 @@ impl Client {
         answer(self.agent.get(url).call()?)
     }
 
+    /// `GET url` with this `Accept` header (as a browser's `<img>` sends it).
+    pub fn get_accepting(&self, url: &str, accept: &str) -> anyhow::Result<Answer> {
+        answer(self.agent.get(url).header("accept", accept).call()?)
+    }
+
     /// Polls `url` until it answers 200 with an ETag other than `previous` and other than the default image's
     /// (what a missing key is answered with), for at most `timeout`.
     pub fn wait_for_new(
@@ -214,8 +220,10 @@ fn answer(mut response: http::Response<ureq::Body>) -> anyhow::Result<Answer> {
     let content_type = header("content-type");
     let allow_origin = header("access-control-allow-origin");
     let retry_after = header("retry-after");
+    let vary = header("vary");
     Ok(Answer {
         retry_after,
+        vary,
         status: response.status().as_u16(),
         etag,
         content_type,

@@ -11,7 +11,8 @@
 //!   S3's own format, for the resize handler (moto runs no Lambda code).
 //! - [`database`]: a real Postgres (the machine's `initdb`/`pg_ctl`) with the profile migrations applied; its URL
 //!   goes into moto's SSM under the parameter name Terraform gave the profile function, which reads it from there.
-//! - [`cdn`]: a local stand-in for CloudFront that serves the assets bucket.
+//! - [`cdn`]: a local stand-in for CloudFront that serves the assets bucket, with the distribution's
+//!   viewer-request function ([`edge_function`]) choosing each image's format by `Accept`.
 //! - [`page`]: the profile page (`web/`) on the config's first allowed origin.
 //! - [`stack`]: starts all of the above and stops it on drop.
 //! - [`load`]: many users uploading at once through all of it (`make load`).
@@ -21,6 +22,7 @@ pub mod cdn;
 pub mod client;
 pub mod database;
 pub mod edge;
+pub mod edge_function;
 pub mod http;
 pub mod issuer;
 pub mod load;

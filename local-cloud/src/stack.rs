@@ -260,11 +260,22 @@ impl Stack {
             profile.caller.clone(),
             crate::edge::Gates::from_config(&config),
         ));
+        let rules = generator::topology::negotiation_rules(&config);
+        let viewer_request = if rules.is_empty() {
+            None
+        } else {
+            Some(
+                runtime.block_on(crate::edge_function::ViewerRequestFunction::start(
+                    &repo, &rules,
+                ))?,
+            )
+        };
         let cdn = Arc::new(LocalCdn {
             s3: s3.clone(),
             bucket: config.buckets.assets.clone(),
             cors_origins: config.api.cors_origins.clone(),
             default_image_key: Some(generator::topology::DEFAULT_IMAGE_KEY.to_owned()),
+            viewer_request,
         });
         runtime.spawn(crate::http::serve(api_listener, api, |s, r| {
             Box::pin(s.handle(r))

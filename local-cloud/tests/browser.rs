@@ -1,6 +1,8 @@
 //! The profile page in a real browser (headless Chromium through playwright-core): from an allowed origin a JPEG
 //! becomes the 512×512 avatar on the page and an edited display name and bio survive a reload; from an origin
-//! outside the config the upload fails on CORS.
+//! outside the config the upload fails on CORS. The reference frontend's own flow (`{"extension":"jpg"}`, a PUT
+//! with Content-Type, `<img src>` on the stable URL) gets WebP for Chromium's Accept and JPEG for a JPEG-only one,
+//! and a second context sees a new upload once the stable URL's max-age has passed.
 //! Screenshots land in `target/test-artifacts/`.
 #![allow(clippy::unwrap_used)] // a failed step should stop the test where it happened
 
@@ -42,6 +44,18 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
     let sub = "2d4f6a8c-0e1b-4d3f-8a5c-7e9b1d3f5a7c";
     stack.seed_user(sub, "ada", "Ada").unwrap();
     let token = stack.token(sub).unwrap();
+    // The reference frontend's user: uploads through `{"extension":"jpg"}` and shows the stable URL.
+    let sub2 = "5b7d9f1a-3c5e-4a7b-9d1f-3a5c7e9b1d3f";
+    stack.seed_user(sub2, "grace", "Grace").unwrap();
+    let token2 = stack.token(sub2).unwrap();
+    let max_age: u64 = stack
+        .config
+        .avatar
+        .cache_control
+        .split(',')
+        .find_map(|d| d.trim().strip_prefix("max-age="))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
     let fixture = |name: &str| root.join("lambdas/avatar-resize/tests/hostile").join(name);
 
     let output = Command::new("node")
@@ -56,6 +70,12 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
         .arg(fixture("text.jpg"))
         .arg("--screenshot")
         .arg(&screenshot)
+        .args(["--cdn", &stack.urls.cdn])
+        .args(["--sub2", sub2])
+        .args(["--token2", &token2])
+        .arg("--image-2")
+        .arg(fixture("orientation_6.jpg"))
+        .args(["--max-age", &max_age.to_string()])
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node runs");
@@ -100,6 +120,31 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
         .as_str()
         .unwrap()
         .contains("Upload failed"));
+    // Issue 17 items 4 and 6: the reference frontend's flow, format negotiation, and the stable URL's max-age.
+    let reference = &results["reference"];
+    for upload in ["first", "second"] {
+        assert_eq!(reference[upload]["keyUploadStatus"], 200, "{reference}");
+        assert_eq!(reference[upload]["putStatus"], 200, "{reference}");
+    }
+    assert_eq!(reference["chromium"]["contentType"], "image/webp");
+    assert_eq!(reference["jpegOnly"]["contentType"], "image/jpeg");
+    assert_eq!(reference["chromium"]["width"], 512);
+    assert_eq!(reference["jpegOnly"]["width"], 512);
+    assert_ne!(
+        reference["fresh"]["digest"],
+        reference["watcherFirst"]["digest"]
+    );
+    if reference["watcherWithinMaxAgeAtMs"].as_u64().unwrap() < max_age * 1000 {
+        assert_eq!(
+            reference["watcherWithinMaxAge"]["digest"], reference["watcherFirst"]["digest"],
+            "within the max-age the second context shows its cached image"
+        );
+    }
+    assert!(reference["watcherAfterMaxAgeAtMs"].as_u64().unwrap() > max_age * 1000);
+    assert_eq!(
+        reference["watcherAfterMaxAge"]["digest"],
+        reference["fresh"]["digest"]
+    );
     assert!(
         is_png(&screenshot),
         "screenshot at {}",

@@ -13,6 +13,10 @@ use serde_json::json;
 const ALICE: &str = "0b8e2f4c-1d3a-4c5e-8f7a-9b0c1d2e3f40";
 const BOB: &str = "7c6d5e4f-3a2b-4c1d-9e8f-0a1b2c3d4e5f";
 
+/// What Chromium sends for an `<img>`.
+const CHROMIUM_IMAGE_ACCEPT: &str =
+    "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = test_support::repo_root()
         .join("lambdas/avatar-resize/tests/hostile")
@@ -165,6 +169,43 @@ fn uploads_through_the_api_become_avatars_on_the_cdn() {
         .unwrap();
     assert_eq!(manifest.status, 200);
     assert_eq!(manifest.json()["kind"], "avatar");
+
+    // Issue 17 item 4: the same URLs, stable and versioned, answer WebP to a browser that names it in Accept and
+    // the JPEG to one that does not, through the distribution's own function; other caches are told to vary.
+    let versioned = format!(
+        "{}/{}",
+        stack.urls.cdn,
+        manifest.json()["images"][0]["key"].as_str().unwrap()
+    );
+    for url in [&avatar_url, &versioned] {
+        let webp = client.get_accepting(url, CHROMIUM_IMAGE_ACCEPT).unwrap();
+        assert_eq!(
+            (webp.status, webp.content_type.as_deref()),
+            (200, Some("image/webp")),
+            "{url}"
+        );
+        assert_eq!(&webp.body[..4], b"RIFF", "{url}");
+        assert_eq!(&webp.body[8..12], b"WEBP", "{url}");
+        assert!(
+            webp.vary.as_deref().is_some_and(|v| v.contains("Accept")),
+            "{:?}",
+            webp.vary
+        );
+        let jpeg = client.get_accepting(url, "image/jpeg,*/*;q=0.8").unwrap();
+        assert_eq!(jpeg.content_type.as_deref(), Some("image/jpeg"), "{url}");
+        assert_avatar(&jpeg.body, 512);
+        assert!(
+            webp.body.len() < jpeg.body.len(),
+            "WebP {} bytes, JPEG {} bytes",
+            webp.body.len(),
+            jpeg.body.len()
+        );
+        eprintln!(
+            "{url}: WebP {} bytes, JPEG {} bytes",
+            webp.body.len(),
+            jpeg.body.len()
+        );
+    }
 
     // A PNG with alpha, then a WebP, by the same user: each replaces the avatar, and the CDN serves the new one.
     let second_upload = client

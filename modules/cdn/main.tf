@@ -77,6 +77,19 @@ resource "aws_cloudfront_response_headers_policy" "this" {
     }
   }
 
+  # One URL serves a JPEG or an alternate by Accept (format_negotiation): caches between CloudFront and the browser
+  # must key on it too.
+  dynamic "custom_headers_config" {
+    for_each = length(var.format_negotiation) > 0 ? [1] : []
+    content {
+      items {
+        header   = "Vary"
+        value    = length(var.cors_allow_origins) > 0 ? "Accept, Origin" : "Accept"
+        override = true
+      }
+    }
+  }
+
   security_headers_config {
     strict_transport_security {
       access_control_max_age_sec = 63072000
@@ -101,6 +114,24 @@ resource "aws_cloudfront_response_headers_policy" "this" {
       override   = true
     }
   }
+}
+
+################################################################################
+# Format negotiation: a kind's WebP/AVIF copy instead of its JPEG, by Accept
+################################################################################
+
+resource "aws_cloudfront_function" "format" {
+  # The emulator stores no function associations (a change on every plan) and cannot publish; the local CDN runs
+  # the same rendered code with Node.
+  count = length(var.format_negotiation) > 0 && !var.local_emulator ? 1 : 0
+
+  name    = "${var.name}-image-format"
+  runtime = "cloudfront-js-2.0"
+  comment = "Serves an image's alternate format when the request's Accept names it"
+  publish = true
+  code = templatefile("${path.module}/format-negotiation.js", {
+    rules = jsonencode(var.format_negotiation)
+  })
 }
 
 ################################################################################
@@ -186,6 +217,14 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = true
     cache_policy_id            = var.local_emulator ? null : aws_cloudfront_cache_policy.this[0].id
     response_headers_policy_id = var.local_emulator ? null : aws_cloudfront_response_headers_policy.this[0].id
+
+    dynamic "function_association" {
+      for_each = aws_cloudfront_function.format
+      content {
+        event_type   = "viewer-request"
+        function_arn = function_association.value.arn
+      }
+    }
 
     # The emulator has no cache policies; it stores the legacy settings below instead, so the local stack
     # declares them to read back what it wrote.

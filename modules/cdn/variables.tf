@@ -94,3 +94,24 @@ variable "default_image" {
     error_message = "The key has no leading slash; max_age_seconds is 0 or more."
   }
 }
+
+variable "format_negotiation" {
+  description = "Per image kind: requests under prefix (a URL path, /avatars/) ending with from (.jpg) are answered from the same path ending with the first of to whose media_type the request's Accept names (a CloudFront Function, viewer request; the cache key is the rewritten path). Empty: no function."
+  type = list(object({
+    prefix = string
+    from   = string
+    to = list(object({
+      extension  = string
+      media_type = string
+    }))
+  }))
+  default = []
+
+  validation {
+    condition = alltrue([for rule in var.format_negotiation :
+      startswith(rule.prefix, "/") && endswith(rule.prefix, "/") && can(regex("^\\.[a-z0-9]+$", rule.from)) && length(rule.to) > 0 &&
+      alltrue([for format in rule.to : can(regex("^\\.[a-z0-9]+$", format.extension)) && can(regex("^image/[a-z0-9.+-]+$", format.media_type))])
+    ])
+    error_message = "Each rule: a prefix between slashes, from and each extension a dot and letters/digits, each media_type image/<subtype>, at least one format."
+  }
+}

@@ -54,9 +54,10 @@ locals {
   # The functions' and the API's logs, and the edge firewall's (its log group is in us-east-1 with the web ACL).
   log_groups = ["arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${var.name_prefix}-*", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/apigateway/${var.name_prefix}-*", "arn:${local.partition}:logs:us-east-1:${local.account}:log-group:aws-waf-logs-${var.name_prefix}-*"]
   # modules/edge-firewall: CloudFront web ACLs are global, created in us-east-1.
-  web_acls   = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/${var.name_prefix}-*/*"
-  apis       = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
-  cloudfront = [for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"]
+  web_acls = "arn:${local.partition}:wafv2:us-east-1:${local.account}:global/webacl/${var.name_prefix}-*/*"
+  apis     = ["arn:${local.partition}:apigateway:${local.region}::/apis", "arn:${local.partition}:apigateway:${local.region}::/apis/*", "arn:${local.partition}:apigateway:${local.region}::/tags/*"]
+  # The distribution and its policies, and this environment's CloudFront Functions (modules/cdn's format negotiation).
+  cloudfront = concat([for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:${local.partition}:cloudfront::${local.account}:${kind}/*"], ["arn:${local.partition}:cloudfront::${local.account}:function/${var.name_prefix}-*"])
   zone       = var.hosted_zone_id == null ? [] : ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
   # modules/account-guardrails: the analyzer and the rule that sends its findings to the alarm topic.
   analyzer      = "arn:${local.partition}:access-analyzer:${local.region}:${local.account}:analyzer/${var.name_prefix}-external-access"
@@ -215,7 +216,7 @@ data "aws_iam_policy_document" "plan" {
   }
   statement {
     sid       = "ReadCdn"
-    actions   = ["cloudfront:GetCachePolicy", "cloudfront:GetDistribution", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy", "cloudfront:ListTagsForResource"]
+    actions   = ["cloudfront:DescribeFunction", "cloudfront:GetCachePolicy", "cloudfront:GetDistribution", "cloudfront:GetFunction", "cloudfront:GetOriginAccessControl", "cloudfront:GetResponseHeadersPolicy", "cloudfront:ListTagsForResource"]
     resources = local.cloudfront
   }
   statement {

@@ -6,8 +6,15 @@
 //    Then the profile form: a blank display name is shown as an error next to the field; a name and bio saved
 //    are there after a reload.
 // 2. From an origin the config does not allow: the same upload fails on CORS and the page says so.
+// 3. The reference frontend's own flow, for a second user (issue 17 item 6): POST the upload route with
+//    {"extension":"jpg"} and the Cognito-shaped access token, PUT the file with only Content-Type, then
+//    <img src> on the stable URL <cdn>/avatars/<sub>.jpg. Chromium's Accept gets the WebP there, a context
+//    whose Accept names only JPEG gets the JPEG. A second context that showed the first upload keeps it from
+//    its cache right after a second upload and shows the new one once the stable URL's max-age has passed.
 //
-// usage: node profile_page.mjs --page URL --foreign URL --api URL --token T --image FILE --not-image FILE --screenshot PNG
+// usage: node profile_page.mjs --page URL --foreign URL --api URL --token T --image FILE --not-image FILE
+//        --screenshot PNG --cdn URL --sub2 UUID --token2 T --image-2 FILE --max-age SECONDS
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../../tools/node/package.json', import.meta.url));
@@ -15,7 +22,7 @@ const { chromium } = require('playwright-core');
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const name of ['page', 'foreign', 'api', 'token', 'image', 'not-image', 'screenshot']) {
+for (const name of ['page', 'foreign', 'api', 'token', 'image', 'not-image', 'screenshot', 'cdn', 'sub2', 'token2', 'image-2', 'max-age']) {
   if (!args[name]) throw new Error(`--${name} is required`);
 }
 
@@ -157,6 +164,8 @@ try {
   if (!results.foreignCorsMessage) throw new Error(`no CORS refusal of the API call in the console: ${JSON.stringify(foreignConsole)}`);
   await foreign.screenshot({ path: args.screenshot.replace(/\.png$/, '-foreign-origin.png'), fullPage: true });
   results.consoleErrors = consoleErrors;
+
+  results.reference = await referenceFrontendFlow(browser);
 } catch (err) {
   failure = err;
 } finally {
@@ -166,4 +175,117 @@ console.log(JSON.stringify(results, null, 2));
 if (failure) {
   console.error(`browser check failed: ${failure.message}`);
   process.exit(1);
+}
+
+// The stable URL's ETag as the CDN answers it now, outside any browser cache.
+async function currentEtag(url) {
+  const answer = await fetch(url, { headers: { accept: 'image/jpeg' } });
+  await answer.arrayBuffer();
+  return answer.headers.get('etag');
+}
+
+async function waitForEtagChange(url, previous) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const etag = await currentEtag(url);
+    if (etag !== previous) return etag;
+    if (Date.now() > deadline) throw new Error(`${url} still has ETag ${previous} after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// <img src=url> in a new document on the CDN's origin (so its pixels can be read), as a fresh page load would
+// show it: size, a digest of the pixels, and the Content-Type the browser got for it (from the network or its cache).
+async function showStable(context, url) {
+  const page = await context.newPage();
+  const types = [];
+  page.on('response', (response) => {
+    if (response.url() === url) types.push(response.headers()['content-type']);
+  });
+  await page.goto(`${args.cdn}/defaults/missing.png`);
+  const shown = await page.evaluate(async (src) => {
+    const img = document.createElement('img');
+    img.src = src;
+    document.body.append(img);
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context2d = canvas.getContext('2d');
+    context2d.drawImage(img, 0, 0);
+    const data = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
+    let digest = 0;
+    for (let i = 0; i < data.length; i += 7) digest = (digest * 31 + data[i]) >>> 0;
+    return { width: img.naturalWidth, height: img.naturalHeight, digest };
+  }, url);
+  await page.close();
+  return { ...shown, contentType: types[0] ?? null };
+}
+
+// What the unchanged reference frontend does, in the browser, from the allowed origin.
+async function upload(page, file) {
+  const bytes = readFileSync(file).toString('base64');
+  return page.evaluate(async ({ api, token, bytes }) => {
+    const keyUpload = await fetch(`${api}/avatars/key_upload`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ extension: 'jpg' }),
+    });
+    const presigned = await keyUpload.json();
+    const body = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+    const put = await fetch(presigned.url, { method: 'PUT', headers: { 'Content-Type': 'image/jpeg' }, body });
+    return { keyUploadStatus: keyUpload.status, putStatus: put.status };
+  }, { api: args.api, token: args.token2, bytes });
+}
+
+async function referenceFrontendFlow(browser) {
+  const stable = `${args.cdn}/avatars/${args.sub2}.jpg`;
+  const out = {};
+  const uploader = await browser.newContext();
+  const app = await uploader.newPage();
+  await app.goto(args.page);
+  const before = await currentEtag(stable);
+  out.first = await upload(app, args.image);
+  if (out.first.keyUploadStatus !== 200 || out.first.putStatus !== 200) {
+    throw new Error(`the reference frontend's upload failed: ${JSON.stringify(out.first)}`);
+  }
+  const firstEtag = await waitForEtagChange(stable, before);
+
+  // Chromium's own Accept (image/avif,image/webp,…) gets the WebP at the JPEG's URL.
+  out.chromium = await showStable(uploader, stable);
+  if (out.chromium.contentType !== 'image/webp' || out.chromium.width !== 512) {
+    throw new Error(`Chromium was not served the 512 px WebP: ${JSON.stringify(out.chromium)}`);
+  }
+  const jpegOnly = await browser.newContext({ extraHTTPHeaders: { Accept: 'image/jpeg' } });
+  out.jpegOnly = await showStable(jpegOnly, stable);
+  if (out.jpegOnly.contentType !== 'image/jpeg' || out.jpegOnly.width !== 512) {
+    throw new Error(`a JPEG-only Accept was not served the 512 px JPEG: ${JSON.stringify(out.jpegOnly)}`);
+  }
+  await jpegOnly.close();
+
+  // A second context shows the first upload; the user uploads again.
+  const watcher = await browser.newContext();
+  const firstSeenAt = Date.now();
+  out.watcherFirst = await showStable(watcher, stable);
+  out.second = await upload(app, args['image-2']);
+  await waitForEtagChange(stable, firstEtag);
+  out.secondProcessedAfterMs = Date.now() - firstSeenAt;
+  const fresh = await browser.newContext();
+  out.fresh = await showStable(fresh, stable);
+  await fresh.close();
+  if (out.fresh.digest === out.watcherFirst.digest) throw new Error('the second upload did not change the image');
+  // Within the max-age the watcher's cache still answers (no invalidation, no revalidation)…
+  out.watcherWithinMaxAge = await showStable(watcher, stable);
+  out.watcherWithinMaxAgeAtMs = Date.now() - firstSeenAt;
+  // …and once it has passed, the watcher sees the new image without any reload trick.
+  const wait = firstSeenAt + (Number(args['max-age']) + 1) * 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  out.watcherAfterMaxAge = await showStable(watcher, stable);
+  out.watcherAfterMaxAgeAtMs = Date.now() - firstSeenAt;
+  if (out.watcherAfterMaxAge.digest !== out.fresh.digest) {
+    throw new Error(`after the max-age the second context still shows the old image: ${JSON.stringify(out)}`);
+  }
+  await watcher.close();
+  await uploader.close();
+  return out;
 }

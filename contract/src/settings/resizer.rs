@@ -18,6 +18,11 @@ pub struct ResizerSettings {
     pub output_prefix: String,
     /// 1..=[`MAX_OUTPUTS_PER_KIND`], the main output first; all are written, or none.
     pub outputs: Vec<OutputSettings>,
+    /// Formats each JPEG output is also written in, beside it under the same name with the format's extension
+    /// (`avatars/<sub>.webp` beside `avatars/<sub>.jpg`), at [`crate::delivery::alternate_quality`]; the CDN serves one of them
+    /// instead of the JPEG to a client whose `Accept` names it ([`crate::delivery::negotiation_rules`]).
+    #[serde(default)]
+    pub alternate_formats: Vec<OutputFormat>,
     /// `#rrggbb`: what transparent pixels are flattened onto for JPEG.
     pub background: String,
     /// The outputs' `Cache-Control`.
@@ -113,6 +118,10 @@ impl FunctionSettings for ResizerSettings {
             }
             sizes.push(sized);
         }
+        problems.extend(crate::delivery::alternate_clashes(
+            &self.outputs,
+            &self.alternate_formats,
+        ));
         if parse_hex_colour(&self.background).is_none() {
             problems.push(format!(
                 "background is {:?}; allowed: #rrggbb",
@@ -185,6 +194,7 @@ mod tests {
                 quality: 80,
                 suffix: String::new(),
             }],
+            alternate_formats: vec![OutputFormat::Webp],
             background: "#ffffff".to_owned(),
             cache_control: "public, max-age=300".to_owned(),
             allowed_types: vec![ImageType::Jpeg, ImageType::Png],

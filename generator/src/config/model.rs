@@ -126,6 +126,9 @@ pub struct ImageKind {
     pub output_prefix: String,
     /// 1..=5; the first is the kind's main image (`<output_prefix><sub>.<ext>`).
     pub outputs: Vec<ImageOutput>,
+    /// Formats each JPEG output is also written in (`<output_prefix><sub>.webp` beside `.jpg`), served instead of
+    /// the JPEG to clients whose `Accept` names them (`pipeline_contract::delivery::negotiation_rule`).
+    pub alternates: Vec<ImageFormat>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +141,34 @@ pub struct ImageOutput {
     pub suffix: String,
 }
 
+impl ImageOutput {
+    /// The resizer's view of it (what the contract checks and the function reads).
+    pub fn settings(&self) -> pipeline_contract::settings::OutputSettings {
+        pipeline_contract::settings::OutputSettings {
+            width: self.width,
+            height: self.height,
+            format: self.format,
+            quality: self.quality,
+            suffix: self.suffix.clone(),
+        }
+    }
+}
+
 impl ImageKind {
+    /// The CDN's format rule for this kind, if it has alternates.
+    pub fn negotiation_rule(&self) -> Option<pipeline_contract::delivery::NegotiationRule> {
+        let outputs: Vec<_> = self.outputs.iter().map(ImageOutput::settings).collect();
+        pipeline_contract::delivery::negotiation_rule(
+            &self.output_prefix,
+            &outputs,
+            &self.alternates,
+        )
+    }
+
+    /// Every kind's alternates unless its `[[images]]` table says otherwise: WebP, which every current browser
+    /// takes (about a third fewer bytes than the JPEG at the same SSIM on the corpus: `make bench`).
+    pub const DEFAULT_ALTERNATES: [ImageFormat; 1] = [ImageFormat::Webp];
+
     /// Kinds used when the config has no `[[images]]`: today's avatar (sized by `[avatar]`) and a banner.
     pub fn defaults(avatar: &Avatar) -> Vec<ImageKind> {
         vec![
@@ -154,6 +184,7 @@ impl ImageKind {
                     quality: avatar.quality,
                     suffix: String::new(),
                 }],
+                alternates: ImageKind::DEFAULT_ALTERNATES.to_vec(),
             },
             ImageKind {
                 name: "banner".to_owned(),
@@ -167,6 +198,7 @@ impl ImageKind {
                     quality: 80,
                     suffix: String::new(),
                 }],
+                alternates: ImageKind::DEFAULT_ALTERNATES.to_vec(),
             },
         ]
     }

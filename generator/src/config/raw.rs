@@ -197,6 +197,7 @@ pub struct RawImageKind {
     pub originals_prefix: Spanned<String>,
     pub output_prefix: Spanned<String>,
     pub outputs: Spanned<Vec<Spanned<RawImageOutput>>>,
+    pub alternates: S<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,12 +2,14 @@
 //! headers, optional custom domain with Route 53 alias records) and in front of the HTTP API (its routes' paths,
 //! under the API's origin key), with the AWS WAF web ACL that gives each user and each address a budget.
 
-use hcl::Body;
+use hcl::{Body, Expression};
 
 use super::{module_block, module_output};
 use crate::config::Config;
 use crate::tf::{number, object, reference, string, strings};
-use crate::topology::{names, route_paths, DEFAULT_IMAGE_KEY, DEFAULT_IMAGE_MAX_AGE_SECONDS};
+use crate::topology::{
+    names, negotiation_rules, route_paths, DEFAULT_IMAGE_KEY, DEFAULT_IMAGE_MAX_AGE_SECONDS,
+};
 
 pub fn body(config: &Config) -> Body {
     let mut attributes = vec![
@@ -48,6 +50,30 @@ pub fn body(config: &Config) -> Body {
             ]),
         ),
     ];
+    let rules = negotiation_rules(config);
+    if !rules.is_empty() {
+        let rules = rules.into_iter().map(|rule| {
+            object([
+                ("prefix", string(rule.prefix)),
+                ("from", string(rule.from)),
+                (
+                    "to",
+                    Expression::Array(
+                        rule.to
+                            .into_iter()
+                            .map(|format| {
+                                object([
+                                    ("extension", string(format.extension)),
+                                    ("media_type", string(format.media_type)),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])
+        });
+        attributes.push(("format_negotiation", Expression::Array(rules.collect())));
+    }
     if let Some(domain) = &config.domain {
         let mut fields = vec![
             ("name", string(&domain.assets)),

@@ -7,12 +7,12 @@ use hcl::{Body, Expression};
 
 use super::{module_block, module_output};
 use pipeline_contract::settings::{
-    ApiCaller, FunctionSettings, OutputSettings, ProfileApiSettings, ProfileImageOutput,
-    ProfileImageSettings, ResizerSettings, UploadUrlSettings,
+    ApiCaller, FunctionSettings, ProfileApiSettings, ProfileImageOutput, ProfileImageSettings,
+    ResizerSettings, UploadUrlSettings,
 };
 use pipeline_contract::OutputFormat;
 
-use crate::config::{Config, Function, ImageKind};
+use crate::config::{Config, Function, ImageKind, ImageOutput};
 use crate::tf::{number, object, string, template};
 use crate::topology::{names, KindNames, PROFILE_API_BIN, RESIZE_BIN, UPLOAD_URL_BIN};
 
@@ -53,17 +53,8 @@ fn resize_function(config: &Config, kind: &ImageKind, names: &KindNames) -> [hcl
         assets_bucket: config.buckets.assets.clone(),
         originals_prefix: kind.originals_prefix.clone(),
         output_prefix: kind.output_prefix.clone(),
-        outputs: kind
-            .outputs
-            .iter()
-            .map(|o| OutputSettings {
-                width: o.width,
-                height: o.height,
-                format: o.format,
-                quality: o.quality,
-                suffix: o.suffix.clone(),
-            })
-            .collect(),
+        outputs: kind.outputs.iter().map(ImageOutput::settings).collect(),
+        alternate_formats: kind.alternates.clone(),
         background: avatar.background.clone(),
         cache_control: avatar.cache_control.clone(),
         allowed_types: config.upload.content_types.clone(),

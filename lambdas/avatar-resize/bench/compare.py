@@ -8,6 +8,9 @@ all from one decode) beside our time for its one main output: the cost of every 
 
 Then where our time goes (CPU per stage: decode with its ICC conversion, resize, flatten/orient, encode) beside
 the decode alone, which for a JPEG is libjpeg-turbo's scaled decode: the floor the rest of the pipeline sits on.
+Then the formats a kind's alternates are written in (issue 17 item 4): per image, our JPEG q80 beside our WebP at
+the quality the resizer serves it at (q83 for a q80 JPEG) and at the lowest quality whose SSIM reaches the JPEG's (matched quality): bytes, SSIM and
+encode time (the encode stage alone, median).
 Last, what a million avatars cost on Lambda arm64 (a model, stated with the table) for ours at the configured and
 other memory sizes, beside sharp's function at 128 MB and 1024 MB.
 
@@ -134,6 +137,7 @@ def main():
             row["separate_ms"] = row["ours"]["ms"] + sum(
                 statistics.median(run(single(path, out, size))["cpu_ms"][1:]) for size in also
             )
+            row["webp"] = webp_row(args, path, Path(tmp), ref, row["ours"]["ssim"])
             ratios.append(row["ratio"])
             rows.append(row)
 
@@ -176,6 +180,7 @@ def main():
             f"JPEG: ours / libjpeg-turbo's scaled decode: worst {worst['ours']['ms'] / worst['stages']['decode']:.2f} "
             f"({worst['file']}); PNG and WebP: the decode column is the whole-image decode, not a floor"
         )
+    print_formats(rows, args.size)
     configured_mb = 1024
     if args.config:
         with open(args.config, "rb") as file:
@@ -184,6 +189,72 @@ def main():
     worst_ssim = min(r["ours"]["ssim"] - r["sharp"]["ssim"] for r in rows)
     worst_bytes = max(r["ours"]["bytes"] / r["sharp"]["bytes"] for r in rows)
     print(f"SSIM ours - sharp: worst {worst_ssim:+.4f}; bytes ours/sharp: worst {worst_bytes:.2f}")
+
+
+# What the resizer encodes a WebP alternate of a q80 JPEG at (pipeline_contract::delivery::alternate_quality).
+SERVED_WEBP_QUALITY = 83
+
+
+def webp_row(args, path, tmp, ref, jpeg_ssim):
+    """Our WebP of `path` as served (timed like the JPEG) and at the lowest quality whose SSIM reaches `jpeg_ssim`."""
+    out = tmp / f"webp-{path.stem}.webp"
+
+    def encode(quality, repeat):
+        cmd = [args.ours, "--size", str(args.size), "--format", "webp", "--quality", str(quality),
+               "--repeat", str(repeat), str(path), str(out)]
+        stats = run(cmd)
+        with Image.open(out) as result:
+            score = ssim(luma(result), ref)
+        encode_ms = statistics.median(stats["stages_ms"]["encode"][1:] or stats["stages_ms"]["encode"])
+        return {"quality": quality, "bytes": out.stat().st_size, "ssim": score, "encode_ms": encode_ms}
+
+    same = encode(SERVED_WEBP_QUALITY, args.repeat)
+    # SSIM grows with the quality setting (near enough): bisect for the lowest that reaches the JPEG's.
+    low, high = 1, 100
+    matched = encode(high, 1)
+    if matched["ssim"] >= jpeg_ssim:
+        while low < high:
+            mid = (low + high) // 2
+            probe = encode(mid, 1)
+            if probe["ssim"] >= jpeg_ssim:
+                high, matched = mid, probe
+            else:
+                low = mid + 1
+    else:
+        matched = None
+    return {"same": same, "matched": matched}
+
+
+def print_formats(rows, size):
+    print()
+    print(f"Formats ({size}x{size}; SSIM of luma against the careful reference, as above)")
+    print(
+        f"| file | JPEG q80 bytes | SSIM | encode ms | WebP q{SERVED_WEBP_QUALITY} (served) bytes | SSIM | encode ms | saved "
+        "| WebP at the JPEG's SSIM: q | bytes | saved |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    jpeg_total = same_total = matched_total = 0
+    for r in rows:
+        jpeg, same, matched = r["ours"], r["webp"]["same"], r["webp"]["matched"]
+        jpeg_total += jpeg["bytes"]
+        same_total += same["bytes"]
+        matched_cells = "| n/a | n/a | n/a "
+        if matched:
+            matched_total += matched["bytes"]
+            matched_cells = (
+                f"| {matched['quality']} | {matched['bytes']} | {1 - matched['bytes'] / jpeg['bytes']:.0%} "
+            )
+        else:
+            matched_total += same["bytes"]
+        print(
+            f"| {r['file']} | {jpeg['bytes']} | {jpeg['ssim']:.4f} | {r['stages']['encode']:.1f} "
+            f"| {same['bytes']} | {same['ssim']:.4f} | {same['encode_ms']:.1f} | {1 - same['bytes'] / jpeg['bytes']:.0%} "
+            f"{matched_cells}|"
+        )
+    print(
+        f"All files: WebP q{SERVED_WEBP_QUALITY} (served) {same_total} bytes ({1 - same_total / jpeg_total:.0%} fewer than JPEG q80's {jpeg_total}); "
+        f"WebP at the JPEG's SSIM {matched_total} bytes ({1 - matched_total / jpeg_total:.0%} fewer)"
+    )
 
 
 # Lambda list prices, us-east-1, arm64, first tier: per GB-second of duration and per request. Published at the
@@ -212,13 +283,16 @@ def print_costs(rows, configured_mb):
     print("| function | memory MB | CPU share | modelled duration ms | USD per million |")
     print("|---|---:|---:|---:|---:|")
     configs = [("ours", ours, mb) for mb in sorted({512, configured_mb, 1024, FULL_VCPU_MB})]
+    # What the function does by default: the JPEG, and its WebP alternate from the same pixels (one more encode).
+    webp_encode = statistics.mean(r["webp"]["same"]["encode_ms"] for r in rows)
+    configs.append((f"ours + WebP alternate (+{webp_encode:.1f} ms encode)", ours + webp_encode, configured_mb))
     configs += [("sharp (Node)", sharp, 128), ("sharp (Node)", sharp, 1024)]
     for name, cpu_ms, memory_mb in configs:
         duration_ms, usd = cost_per_million(cpu_ms, memory_mb)
-        note = " (configured)" if name == "ours" and memory_mb == configured_mb else ""
+        note = " (configured)" if name.startswith("ours") and memory_mb == configured_mb else ""
         if name == "ours" and memory_mb < 739:
             note += " (needs avatar.max_pixels lowered: the default 50 MP needs 739 MB)"
-        fits = "" if name == "ours" or sharp_rss < memory_mb else f" (peak RSS {sharp_rss:.0f} MB does not fit)"
+        fits = "" if name.startswith("ours") or sharp_rss < memory_mb else f" (peak RSS {sharp_rss:.0f} MB does not fit)"
         print(
             f"| {name}{note}{fits} | {memory_mb} | {min(1.0, memory_mb / FULL_VCPU_MB):.2f} | {duration_ms} "
             f"| {usd:.2f} |"

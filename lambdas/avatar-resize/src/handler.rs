@@ -27,12 +27,12 @@ use aws_sdk_s3::types::{Tag, Tagging};
 use lambda_runtime::Diagnostic;
 use serde::Serialize;
 
-use pipeline_contract::delivery::{self, Manifest, ManifestImage};
+use pipeline_contract::delivery::{self, Manifest, ManifestAlternate, ManifestImage};
 use user_quota::{Allowance, Quota};
 
 use crate::event::{is_later, new_objects, notification, unquoted, NewObject, Notification};
 use crate::imaging::{self, Rejection, SourceFormat};
-use crate::settings::Settings;
+use crate::settings::{Output, Settings};
 
 /// Tag put on an original once it has been handled.
 pub const STATUS_TAG: &str = "avatar-status";
@@ -267,7 +267,8 @@ impl Resizer {
         let size = bytes.len() as u64;
         // Every output is made, from one decode, before any is written: a rejection leaves all the current ones in
         // place.
-        let specs: Vec<_> = kind.outputs.iter().map(|o| o.spec.clone()).collect();
+        // Each output, then its alternates: the alternates are the same pixels encoded again (one resize each).
+        let specs: Vec<_> = kind.outputs.iter().flat_map(Output::encodings).collect();
         let images = match imaging::process_all(&bytes, &specs, &self.settings.limits) {
             Ok(images) => images,
             Err(rejection) => return self.reject(object, rejection, Some(size)).await,
@@ -294,13 +295,18 @@ impl Resizer {
             .and_then(|main| imaging::placeholder(main, &self.settings.limits))
             .filter(|uri| uri.len() <= delivery::MAX_PLACEHOLDER_BYTES);
         let source = images.first().map(|image| image.source);
-        // The stable set: the main output first (written last), the others, then the manifest.
-        let mut stable: Vec<Payload> = kind
+        // Every encoded image with the output it is a format of, in the order of `specs`: the main output first.
+        let encoded: Vec<(&Output, imaging::Encoded)> = kind
             .outputs
             .iter()
-            .zip(&images)
+            .flat_map(|output| std::iter::repeat_n(output, 1 + output.alternates.len()))
+            .zip(images)
+            .collect();
+        // The stable set: the main output first (written last), the others, then the manifest.
+        let mut stable: Vec<Payload> = encoded
+            .iter()
             .map(|(output, image)| Payload {
-                key: kind.output_key(user_id, output),
+                key: kind.output_key_as(user_id, output, image.format),
                 content_type: image.format.content_type().to_owned(),
                 cache_control: kind.cache_control.clone(),
                 bytes: image.bytes.clone(),
@@ -310,12 +316,10 @@ impl Resizer {
         let previous = self.current_manifest(user_id).await;
         let mut copy_keys = Vec::new();
         if let Some(version) = &version {
-            let copies: Vec<Payload> = kind
-                .outputs
-                .iter()
-                .zip(images)
+            let copies: Vec<Payload> = encoded
+                .into_iter()
                 .map(|(output, image)| Payload {
-                    key: kind.versioned_key(user_id, version, output),
+                    key: kind.versioned_key(user_id, version, output, image.format),
                     content_type: image.format.content_type().to_owned(),
                     cache_control: delivery::IMMUTABLE_CACHE_CONTROL.to_owned(),
                     bytes: image.bytes,
@@ -336,7 +340,11 @@ impl Resizer {
             return Ok(ignored(object, why));
         }
         if let Some(previous) = previous.filter(|m| Some(&m.version) != version.as_ref()) {
-            let keys: Vec<String> = previous.images.into_iter().map(|i| i.key).collect();
+            let keys: Vec<String> = previous
+                .images
+                .into_iter()
+                .flat_map(|i| std::iter::once(i.key).chain(i.alternates.into_iter().map(|a| a.key)))
+                .collect();
             self.mark_superseded(&keys).await;
         }
         let invalidation_id = self.invalidate(&invalidated, object).await?;
@@ -520,7 +528,8 @@ impl Resizer {
         }
     }
 
-    /// The manifest of one version: its copies' keys and sizes, the main one first.
+    /// The manifest of one version: its copies' keys and sizes, the main one first, each with its alternates.
+    /// `copies` are in the order of the outputs' encodings ([`Output::encodings`]).
     fn manifest(
         &self,
         user_id: &str,
@@ -529,20 +538,33 @@ impl Resizer {
         placeholder: Option<String>,
     ) -> Payload {
         let kind = &self.settings.kind;
+        let mut copies = copies.iter();
+        let images = kind
+            .outputs
+            .iter()
+            .filter_map(|output| {
+                let main = copies.next()?;
+                let alternates = copies
+                    .by_ref()
+                    .take(output.alternates.len())
+                    .map(|copy| ManifestAlternate {
+                        key: copy.key.clone(),
+                        content_type: copy.content_type.clone(),
+                    })
+                    .collect();
+                Some(ManifestImage {
+                    key: main.key.clone(),
+                    width: output.spec.width,
+                    height: output.spec.height,
+                    content_type: main.content_type.clone(),
+                    alternates,
+                })
+            })
+            .collect();
         let manifest = Manifest {
             kind: kind.name.clone(),
             version: version.to_owned(),
-            images: kind
-                .outputs
-                .iter()
-                .zip(copies)
-                .map(|(output, copy)| ManifestImage {
-                    key: copy.key.clone(),
-                    width: output.spec.width,
-                    height: output.spec.height,
-                    content_type: copy.content_type.clone(),
-                })
-                .collect(),
+            images,
             placeholder,
         };
         Payload {

@@ -6,7 +6,7 @@
 use pipeline_contract::memory::decode_budget;
 use pipeline_contract::settings::{self, ResizerSettings};
 
-use crate::imaging::{Limits, OutputSpec, SourceFormats};
+use crate::imaging::{Limits, OutputFormat, OutputSpec, SourceFormats};
 
 /// The image kind this function serves (each kind has its own function, so its role is scoped to its
 /// prefixes): where its originals arrive and the outputs made from each.
@@ -29,6 +29,20 @@ pub struct Output {
     /// Between the user id and the extension (`""` for the main output).
     pub suffix: String,
     pub spec: OutputSpec,
+    /// The formats it is also written in, under the same names with their extensions (the kind's alternate
+    /// formats, for a JPEG output).
+    pub alternates: Vec<OutputFormat>,
+}
+
+impl Output {
+    /// What is encoded for it: its own spec, then one per alternate format (the same pixels, encoded again).
+    pub fn encodings(&self) -> impl Iterator<Item = OutputSpec> + '_ {
+        std::iter::once(self.spec.clone()).chain(self.alternates.iter().map(|&format| OutputSpec {
+            format,
+            quality: pipeline_contract::delivery::alternate_quality(format, self.spec.quality),
+            ..self.spec.clone()
+        }))
+    }
 }
 
 impl Kind {
@@ -40,23 +54,35 @@ impl Kind {
 
     /// The output's stable key, `<prefix><user id><suffix>.<ext>`: rewritten by every upload.
     pub fn output_key(&self, user_id: &str, output: &Output) -> String {
+        self.output_key_as(user_id, output, output.spec.format)
+    }
+
+    /// The stable key of the output encoded in `format` (itself or one of its alternates).
+    pub fn output_key_as(&self, user_id: &str, output: &Output, format: OutputFormat) -> String {
         pipeline_contract::delivery::stable_key(
             &self.output_prefix,
             user_id,
             &output.suffix,
-            output.spec.format.extension(),
+            format.extension(),
         )
     }
 
-    /// The output's versioned key, `<prefix><user id>/<version>/<w>x<h>.<ext>`: written once, never changed.
-    pub fn versioned_key(&self, user_id: &str, version: &str, output: &Output) -> String {
+    /// The versioned key of the output encoded in `format`, `<prefix><user id>/<version>/<w>x<h>.<ext>`: written
+    /// once, never changed.
+    pub fn versioned_key(
+        &self,
+        user_id: &str,
+        version: &str,
+        output: &Output,
+        format: OutputFormat,
+    ) -> String {
         pipeline_contract::delivery::versioned_key(
             &self.output_prefix,
             user_id,
             version,
             output.spec.width,
             output.spec.height,
-            output.spec.format.extension(),
+            format.extension(),
         )
     }
 
@@ -134,6 +160,11 @@ impl Settings {
             .into_iter()
             .map(|o| Output {
                 suffix: o.suffix,
+                alternates: pipeline_contract::delivery::alternates_of(
+                    o.format,
+                    &contract.alternate_formats,
+                )
+                .to_vec(),
                 spec: OutputSpec {
                     width: o.width,
                     height: o.height,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use avatar_resize::handler::{Outcome, Resizer};
-use avatar_resize::imaging::{Limits, OutputSpec};
+use avatar_resize::imaging::{self, Limits, OutputFormat, OutputSpec, SourceFormat};
 use avatar_resize::settings::{Kind, Output, Settings};
 use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
@@ -35,6 +35,7 @@ fn settings(distribution_id: Option<String>) -> Settings {
                 Output {
                     suffix: String::new(),
                     spec: OutputSpec::avatar(),
+                    alternates: vec![OutputFormat::Webp],
                 },
                 Output {
                     suffix: "_128".to_owned(),
@@ -43,6 +44,7 @@ fn settings(distribution_id: Option<String>) -> Settings {
                         height: 128,
                         ..OutputSpec::avatar()
                     },
+                    alternates: vec![OutputFormat::Webp],
                 },
             ],
             cache_control: "public, max-age=86400".to_owned(),
@@ -291,9 +293,27 @@ async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
 
     assert!(
         matches!(&outcomes[..], [Outcome::Written { output_key, output_keys, .. }]
-            if output_key == "avatars/user-1.jpg" && output_keys[..] == ["avatars/user-1.jpg", "avatars/user-1_128.jpg"]),
+        if output_key == "avatars/user-1.jpg" && output_keys[..] == [
+            "avatars/user-1.jpg", "avatars/user-1.webp", "avatars/user-1_128.jpg", "avatars/user-1_128.webp"
+        ]),
         "{outcomes:?}"
     );
+    // Issue 17 item 4: each JPEG output also as WebP, same pixels, same name with its own extension.
+    for (key, size) in [
+        ("avatars/user-1.webp", 512),
+        ("avatars/user-1_128.webp", 128),
+    ] {
+        let (webp, content_type, cache_control) = f.get(ASSETS, key).await.unwrap();
+        assert_eq!(content_type.as_deref(), Some("image/webp"), "{key}");
+        assert_eq!(cache_control.as_deref(), Some("public, max-age=86400"));
+        assert_eq!(imaging::sniff(&webp), Some(SourceFormat::Webp), "{key}");
+        let read_back = imaging::process(&webp, &OutputSpec::avatar(), &Limits::default()).unwrap();
+        assert_eq!(
+            (read_back.source.width, read_back.source.height),
+            (size, size),
+            "{key}"
+        );
+    }
     let (small, _, _) = f.get(ASSETS, "avatars/user-1_128.jpg").await.unwrap();
     let small = turbojpeg::decompress(&small, turbojpeg::PixelFormat::RGB).unwrap();
     assert_eq!((small.width, small.height), (128, 128));
@@ -313,7 +333,9 @@ async fn a_new_original_becomes_the_avatar_and_its_cdn_path_is_invalidated() {
         [
             "/avatars/user-1.jpg",
             "/avatars/user-1.json",
-            "/avatars/user-1_128.jpg"
+            "/avatars/user-1.webp",
+            "/avatars/user-1_128.jpg",
+            "/avatars/user-1_128.webp"
         ]
     );
 }
@@ -381,6 +403,21 @@ async fn each_upload_writes_immutable_versioned_copies_and_a_manifest_naming_the
             (format!("avatars/user-9/{version}/128x128.jpg"), 128, 128),
         ]
     );
+    for image in &manifest.images {
+        let alternates: Vec<_> = image
+            .alternates
+            .iter()
+            .map(|a| (a.key.as_str(), a.content_type.as_str()))
+            .collect();
+        let webp = image.key.replace(".jpg", ".webp");
+        assert_eq!(alternates, [(webp.as_str(), "image/webp")]);
+        let (_, content_type, cache_control) = f.get(ASSETS, &webp).await.unwrap();
+        assert_eq!(content_type.as_deref(), Some("image/webp"));
+        assert_eq!(
+            cache_control.as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+    }
     let (stable, _, _) = f.get(ASSETS, "avatars/user-9.jpg").await.unwrap();
     for image in &manifest.images {
         let (bytes, content_type, cache_control) = f.get(ASSETS, &image.key).await.unwrap();
@@ -417,6 +454,8 @@ async fn each_upload_writes_immutable_versioned_copies_and_a_manifest_naming_the
     let superseded = [("avatar-version".to_owned(), "superseded".to_owned())];
     for image in &manifest.images {
         assert_eq!(f.asset_tags(&image.key).await, superseded, "{}", image.key);
+        let webp = &image.alternates[0].key;
+        assert_eq!(f.asset_tags(webp).await, superseded, "{webp}");
     }
     for image in &manifest_after.images {
         assert_eq!(f.asset_tags(&image.key).await, [], "{}", image.key);
@@ -595,14 +634,14 @@ async fn a_repeated_event_is_a_no_op_but_a_retry_after_a_partial_write_completes
         "written"
     );
     let (first, _, _) = f.get(ASSETS, "avatars/user-6.jpg").await.unwrap();
-    // Both stable outputs and the manifest, in one invalidation.
-    assert_eq!(f.invalidated_paths().await.len(), 3);
+    // Both stable outputs, their WebP alternates and the manifest, in one invalidation.
+    assert_eq!(f.invalidated_paths().await.len(), 5);
     // S3 delivers the same event twice: nothing is downloaded, written or invalidated again.
     assert_eq!(
         outcome(&f.resizer.handle(event.clone()).await.unwrap()),
         "already done"
     );
-    assert_eq!(f.invalidated_paths().await.len(), 3);
+    assert_eq!(f.invalidated_paths().await.len(), 5);
 
     // A write failed after the small output: Lambda retries, and the retry writes the set again, byte-identical.
     f.resizer

@@ -5,6 +5,11 @@ mock_provider "aws" {
       hosted_zone_id = "Z2FDTNDATAQYW2"
     }
   }
+  mock_resource "aws_cloudfront_function" {
+    defaults = {
+      arn = "arn:aws:cloudfront::123456789012:function/example-dev-image-format"
+    }
+  }
 }
 
 variables {
@@ -172,5 +177,58 @@ run "missing_keys_get_the_default_image" {
   assert {
     condition     = one([for r in aws_cloudfront_distribution.this.custom_error_response : r.error_caching_min_ttl]) == 60
     error_message = "The default answer is cached no longer than a stable URL, so a first upload shows within a minute."
+  }
+}
+
+# Issue 17 item 4: one viewer-request function per distribution, on the images only, with the kinds' rules in its
+# code; the Vary header tells other caches the answer depends on Accept.
+run "format_negotiation" {
+  command = apply
+
+  variables {
+    cors_allow_origins = ["https://app.example.com"]
+    api_origin = {
+      domain_name   = "abc123.execute-api.us-east-1.amazonaws.com"
+      path_patterns = ["/api/profile"]
+    }
+    format_negotiation = [{
+      prefix = "/avatars/"
+      from   = ".jpg"
+      to     = [{ extension = ".webp", media_type = "image/webp" }]
+    }]
+  }
+
+  assert {
+    condition     = aws_cloudfront_function.format[0].runtime == "cloudfront-js-2.0" && aws_cloudfront_function.format[0].publish
+    error_message = "The function is published on the 2.0 runtime."
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudfront_function.format[0].code, "\"prefix\":\"/avatars/\"") && !strcontains(aws_cloudfront_function.format[0].code, "$${rules}")
+    error_message = "The rules are rendered into the code."
+  }
+
+  assert {
+    condition     = [for a in aws_cloudfront_distribution.this.default_cache_behavior[0].function_association : a.event_type] == ["viewer-request"]
+    error_message = "The images' behaviour runs it on viewer requests."
+  }
+
+  assert {
+    condition     = alltrue([for b in aws_cloudfront_distribution.this.ordered_cache_behavior : length(b.function_association) == 0])
+    error_message = "The API's behaviours do not run it."
+  }
+
+  assert {
+    condition     = one(aws_cloudfront_response_headers_policy.this[0].custom_headers_config[0].items).value == "Accept, Origin"
+    error_message = "Responses vary on Accept (and Origin, with CORS)."
+  }
+}
+
+run "no_format_negotiation" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudfront_function.format) == 0
+    error_message = "Without rules there is no function."
   }
 }

@@ -232,6 +232,15 @@ run "apply_role_keeps_to_its_own_cdn_and_api" {
     error_message = "Updating or deleting a distribution without this project's and environment's tags is denied."
   }
 
+  # Issue 17 item 4: modules/cdn's format negotiation function, this environment's only.
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ManageCdn"]) == toset(concat([for kind in ["distribution", "origin-access-control", "cache-policy", "response-headers-policy"] : "arn:aws:cloudfront::123456789012:${kind}/*"], ["arn:aws:cloudfront::123456789012:function/cruddur-dev-*"]))
+      && length([for s in data.aws_iam_policy_document.plan.statement : s if s.sid == "ReadCdn" && contains(s.actions, "cloudfront:GetFunction") && contains(s.actions, "cloudfront:DescribeFunction") && contains(s.resources, "arn:aws:cloudfront::123456789012:function/cruddur-dev-*")]) == 1
+    )
+    error_message = "The apply role manages and the plan role reads this environment's CloudFront Functions only."
+  }
+
   assert {
     condition = alltrue([
       for key, value in { project = "cruddur", environment = "dev" } : one([

@@ -268,15 +268,64 @@ pub(super) fn check_images(
                 suffix,
             });
         }
+        let alternates = check_alternates(c, k.alternates.as_ref(), &outputs);
         kinds.push(ImageKind {
             name: name.clone(),
             route: route.clone(),
             originals_prefix: k.originals_prefix.get_ref().clone(),
             output_prefix: k.output_prefix.get_ref().clone(),
             outputs,
+            alternates,
         });
     }
     kinds
+}
+
+/// `images.alternates`: formats other than JPEG, each once, none of whose files another output of the kind has.
+fn check_alternates(
+    c: &mut Checker,
+    raw: Option<&Spanned<Vec<Spanned<String>>>>,
+    outputs: &[ImageOutput],
+) -> Vec<ImageFormat> {
+    let Some(list) = raw else {
+        return ImageKind::DEFAULT_ALTERNATES.to_vec();
+    };
+    let allowed: Vec<&str> = ImageFormat::ALL
+        .into_iter()
+        .filter(|&f| f != ImageFormat::Jpeg)
+        .map(ImageFormat::name)
+        .collect();
+    let mut formats = Vec::new();
+    for entry in list.get_ref() {
+        let Some(format) = c
+            .one_of("images.alternates", entry, &allowed)
+            .and_then(ImageFormat::parse)
+        else {
+            continue;
+        };
+        if formats.contains(&format) {
+            c.report(
+                IssueCode::ImageAlternates,
+                entry.span(),
+                format!("`images.alternates` lists \"{}\" twice", format.name()),
+                "duplicate",
+                "list each format once",
+            );
+            continue;
+        }
+        formats.push(format);
+    }
+    let settings: Vec<_> = outputs.iter().map(ImageOutput::settings).collect();
+    for problem in pipeline_contract::delivery::alternate_clashes(&settings, &formats) {
+        c.report(
+            IssueCode::ImageAlternates,
+            list.span(),
+            format!("`images.alternates`: {problem}"),
+            "an alternate would overwrite an output",
+            "drop the alternate, or give the clashing output another suffix and size",
+        );
+    }
+    formats
 }
 
 pub(super) fn check_upload(c: &mut Checker, u: &RawUpload) -> Upload {
