@@ -1,8 +1,9 @@
 //! Decoding under hard limits. JPEG goes through libjpeg-turbo, which can shrink by 1/2, 1/4 or 1/8 while
 //! decoding (it drops DCT coefficients instead of computing pixels that the resize would throw away): a 12 MP
 //! photo decodes straight to 1000×750, which is most of the speed and nearly all of the memory saving.
-//! WebP goes through libwebp (see `webp.rs`). PNG and GIF go through the pure-Rust decoders of the `image` crate,
-//! with its allocation limit set.
+//! WebP goes through libwebp (see `webp.rs`). A PNG the outputs let shrink is decoded row by row into a 1/2, 1/4 or
+//! 1/8 image (`png.rs`); other PNGs and GIFs go through the pure-Rust decoders of the `image` crate, with its
+//! allocation limit set.
 
 use std::io::Cursor;
 
@@ -39,7 +40,20 @@ pub(crate) fn decode(
     let widest = targets.iter().map(|&(width, _)| width).max().unwrap_or(0);
     let (mut decoded, icc) = match format {
         SourceFormat::Jpeg => decode_jpeg(bytes, limits, targets, widest)?,
-        SourceFormat::Png => decode_with_image(bytes, image::ImageFormat::Png, limits, widest)?,
+        SourceFormat::Png => {
+            let denom = |width, height| shrink_on_load(width, height, targets).denom() as u32;
+            match super::png::decode_shrunk(bytes, limits, widest, denom)? {
+                Some(shrunk) => (
+                    Decoded {
+                        pixels: shrunk.pixels,
+                        source_width: shrunk.width,
+                        source_height: shrunk.height,
+                    },
+                    shrunk.icc,
+                ),
+                None => decode_with_image(bytes, image::ImageFormat::Png, limits, widest)?,
+            }
+        }
         SourceFormat::Webp => (decode_webp(bytes, limits, widest)?, webp_icc(bytes)),
         SourceFormat::Gif => decode_with_image(bytes, image::ImageFormat::Gif, limits, widest)?,
     };
@@ -135,7 +149,8 @@ fn decode_jpeg(
     Ok((decoded, icc))
 }
 
-/// The largest power-of-two shrink (libjpeg-turbo has SIMD paths for 1/2, 1/4, 1/8) that still leaves the image
+/// The largest power-of-two shrink (libjpeg-turbo has SIMD paths for 1/2, 1/4, 1/8; PNG's box shrink takes the same)
+/// that still leaves the image
 /// at least as large as every target on both axes, so each output's resize only ever reduces.
 fn shrink_on_load(width: u32, height: u32, targets: &[(u32, u32)]) -> ScalingFactor {
     for denom in [8u32, 4, 2] {

@@ -14,6 +14,7 @@ mod jpeg;
 mod limits;
 mod orientation;
 mod placeholder;
+mod png;
 mod rejection;
 mod resize;
 mod webp;
