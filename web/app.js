@@ -5,9 +5,9 @@
 //
 // Upload flow, per image kind (the same as the production app): POST the kind's route (/avatars/key_upload,
 // /banners/key_upload) with the file's type and size → a presigned PUT bound to both → PUT the file straight to
-// S3 → poll the kind's manifest on the CDN (<base>/<sub>.json, short-lived) until it names a new version, then show
-// that version's immutable copies (src and srcset). Images made before manifests existed are shown from the
-// stable URL (<base>/<sub>.<ext>, ETag exposed by the CDN's CORS headers).
+// S3 → poll the kind's manifest on the CDN (the profile answer's images.<kind>.manifest_url, short-lived) until it
+// names a new version, then show that version's immutable copies (src and srcset). Images made before manifests
+// existed are shown from the stable URL (<base>/<sub>.<ext>, ETag exposed by the CDN's CORS headers).
 
 const PROCESSING_TIMEOUT_MS = 30_000;
 const MAGIC = [
@@ -20,6 +20,8 @@ const $ = (id) => document.getElementById(id);
 let config;
 let token;
 let sub;
+// GET /api/profile's `images` (per kind: url, srcset, manifest_url), once the profile has loaded.
+let profileImages = {};
 
 // The image kinds the page shows and uploads (from config.json: the avatar, the banner, ...). The avatar keeps
 // its element ids (#avatar, #file, #progress, #status); another kind's are #<name>, #<name>-file, ...
@@ -55,8 +57,9 @@ function imageUrl(kind) {
 
 // The newest version's manifest ({kind, version, images: [{key, width, height, content_type}], placeholder}), or null.
 async function currentManifest(kind) {
+  const url = profileImages[kind.name]?.manifest_url ?? `${kind.baseUrl}/${sub}.json`;
   try {
-    const response = await fetch(`${kind.baseUrl}/${sub}.json`, { cache: "no-store" });
+    const response = await fetch(url, { cache: "no-store" });
     if (!response.ok) return null;
     const manifest = await response.json();
     return manifest?.version && manifest.images?.length ? manifest : null;
@@ -237,6 +240,7 @@ async function loadProfile() {
     if (status === 200) {
       $("display_name").value = body.display_name ?? "";
       $("bio").value = body.bio ?? "";
+      profileImages = body.images ?? {};
     } else {
       setProfileStatus(body.message ?? `the API answered ${status}`, "error");
     }
@@ -286,10 +290,12 @@ function signIn(candidate) {
   $("profile").hidden = false;
   $("sub").textContent = sub;
   $("limits").textContent = `${typeNames()}, up to ${megabytes(config.maxUploadBytes)}.`;
-  for (const kind of kinds()) {
-    if (el(kind, "img")) showCurrent(kind);
-  }
-  loadProfile();
+  // The profile answer names each kind's manifest; the images follow it.
+  loadProfile().then(() => {
+    for (const kind of kinds()) {
+      if (el(kind, "img")) showCurrent(kind);
+    }
+  });
   return true;
 }
 

@@ -96,6 +96,11 @@ fn the_profile_page_uploads_an_avatar_and_a_foreign_origin_is_refused() {
         );
     }
     assert_eq!(results["defaults"].as_array().unwrap().len(), 2);
+    // The page updates from the profile endpoint's manifest URL, without a reload.
+    assert!(results["manifestRequests"]
+        .as_array()
+        .unwrap()
+        .contains(&results["profileManifestUrl"]));
     assert_eq!(results["avatar"]["width"], 512);
     assert_eq!(
         (

@@ -34,6 +34,11 @@ const results = {};
 let failure;
 try {
   const page = await browser.newPage();
+  // Every manifest the page reads: it must be the one the profile endpoint names (issue 17 item 6).
+  const manifestRequests = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.json') && !request.url().endsWith('/config.json')) manifestRequests.push(request.url());
+  });
   const consoleErrors = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
 
@@ -102,6 +107,12 @@ try {
     throw new Error(`no placeholder behind the avatar: ${results.avatarPlaceholder}`);
   }
   results.status = await page.textContent('#status');
+  const profile = await (await fetch(`${args.api}/api/profile`, { headers: { Authorization: `Bearer ${args.token}` } })).json();
+  results.profileManifestUrl = profile.images?.avatar?.manifest_url ?? null;
+  results.manifestRequests = [...new Set(manifestRequests)];
+  if (!results.profileManifestUrl || !results.manifestRequests.includes(results.profileManifestUrl)) {
+    throw new Error(`the page did not follow the profile endpoint's manifest URL: ${JSON.stringify(results)}`);
+  }
 
   // The banner, the second image kind: its own button and route; the avatar stays as it is.
   await page.setInputFiles('#banner-file', args.image);
