@@ -3,8 +3,9 @@
 //! with Origin Access Control in front of a private bucket (no `s3:ListBucket`), a missing key is 403 from the
 //! origin, which the distribution's custom error response turns into the default image with 200
 //! (`modules/cdn`, `default_image`). The distribution's viewer-request function runs first and may point a JPEG's
-//! request at its WebP by `Accept` (`edge_function`); the key read is the one it leaves. It does not cache, so it cannot serve a stale avatar; that invalidations are
-//! requested is checked against moto by the resize handler's own tests.
+//! request at its WebP by `Accept` (`edge_function`); the key read is the one it leaves. It does not cache, so it
+//! cannot serve a stale avatar; that invalidations are requested is checked against moto by the resize handler's
+//! own tests.
 
 use std::sync::Arc;
 

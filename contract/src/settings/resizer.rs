@@ -19,8 +19,9 @@ pub struct ResizerSettings {
     /// 1..=[`MAX_OUTPUTS_PER_KIND`], the main output first; all are written, or none.
     pub outputs: Vec<OutputSettings>,
     /// Formats each JPEG output is also written in, beside it under the same name with the format's extension
-    /// (`avatars/<sub>.webp` beside `avatars/<sub>.jpg`), at [`crate::delivery::alternate_quality`]; the CDN serves one of them
-    /// instead of the JPEG to a client whose `Accept` names it ([`crate::delivery::negotiation_rules`]).
+    /// (`avatars/<sub>.webp` beside `avatars/<sub>.jpg`), at [`crate::delivery::alternate_quality`]; the CDN
+    /// serves one of them instead of the JPEG to a client whose `Accept` names it
+    /// ([`crate::delivery::negotiation_rule`]).
     #[serde(default)]
     pub alternate_formats: Vec<OutputFormat>,
     /// `#rrggbb`: what transparent pixels are flattened onto for JPEG.
