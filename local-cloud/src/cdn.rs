@@ -60,14 +60,10 @@ impl LocalCdn {
             );
             headers.append(header::VARY, HeaderValue::from_static("origin"));
         }
-        // The response headers policy's custom header with format negotiation (overrides the origin's).
-        if self.viewer_request.is_some() {
-            let vary = if self.cors_origins.is_empty() {
-                "Accept"
-            } else {
-                "Accept, Origin"
-            };
-            headers.insert(header::VARY, HeaderValue::from_static(vary));
+        // The response headers policy's custom header with format negotiation; with a CORS config CloudFront manages
+        // Vary itself and the policy adds none.
+        if self.viewer_request.is_some() && self.cors_origins.is_empty() {
+            headers.insert(header::VARY, HeaderValue::from_static("Accept"));
         }
         response
     }

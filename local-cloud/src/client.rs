@@ -22,7 +22,6 @@ pub struct Answer {
     pub allow_origin: Option<String>,
     /// `Retry-After`, when the answer carried one (429s).
     pub retry_after: Option<String>,
-    pub vary: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -220,10 +219,8 @@ fn answer(mut response: http::Response<ureq::Body>) -> anyhow::Result<Answer> {
     let content_type = header("content-type");
     let allow_origin = header("access-control-allow-origin");
     let retry_after = header("retry-after");
-    let vary = header("vary");
     Ok(Answer {
         retry_after,
-        vary,
         status: response.status().as_u16(),
         etag,
         content_type,

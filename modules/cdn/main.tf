@@ -77,14 +77,14 @@ resource "aws_cloudfront_response_headers_policy" "this" {
     }
   }
 
-  # One URL serves a JPEG or an alternate by Accept (format_negotiation): caches between CloudFront and the browser
-  # must key on it too.
+  # One URL serves a JPEG or an alternate by Accept (format_negotiation): other caches should key on it too. With a
+  # CORS config CloudFront manages Vary itself and drops a custom one, so it is only added without.
   dynamic "custom_headers_config" {
-    for_each = length(var.format_negotiation) > 0 ? [1] : []
+    for_each = length(var.format_negotiation) > 0 && length(var.cors_allow_origins) == 0 ? [1] : []
     content {
       items {
         header   = "Vary"
-        value    = length(var.cors_allow_origins) > 0 ? "Accept, Origin" : "Accept"
+        value    = "Accept"
         override = true
       }
     }
