@@ -29,6 +29,10 @@ struct Args {
     quality: u8,
     #[arg(long, default_value = "jpeg", value_parser = ["jpeg", "webp"])]
     format: String,
+    /// Encode as the alternate of a JPEG output of `--quality`, as the resizer writes it: the quality becomes
+    /// `pipeline_contract::delivery::alternate_quality(format, quality)` (WebP: +3).
+    #[arg(long)]
+    alternate: bool,
     /// `#rrggbb` behind transparent pixels.
     #[arg(long, default_value = "#ffffff")]
     background: String,
@@ -68,11 +72,16 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let format = OutputFormat::parse(&args.format).unwrap_or(OutputFormat::Jpeg);
+    let quality = if args.alternate {
+        pipeline_contract::delivery::alternate_quality(format, args.quality)
+    } else {
+        args.quality
+    };
     let spec = OutputSpec {
         width: args.size,
         height: args.height.unwrap_or(args.size),
         format,
-        quality: args.quality,
+        quality,
         background,
     };
     let specs: Vec<OutputSpec> = std::iter::once(spec.clone())
